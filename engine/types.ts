@@ -1,0 +1,79 @@
+// The engine module's public types: what a caller hands in (resources, config) and what comes
+// back (diagnostics, not-applicable results). No protocol types leak through here.
+
+export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
+
+/** A resource as the engine knows it: its inputs (for Analyze) and outputs (for AnalyzeStack). */
+export interface StackResource {
+    urn: string;
+    type: string;
+    /** Logical name; derived from the URN when omitted. */
+    name?: string;
+    /** Inputs, sent to `Analyze`. Unknown values are the sentinels of `UnknownSentinel`. */
+    inputs: Record<string, unknown>;
+    /** Outputs, sent to `AnalyzeStack`; defaults to `inputs`. */
+    outputs?: Record<string, unknown>;
+    parent?: string;
+    dependencies?: string[];
+    /** Property name → URNs of the resources that property's value came from. */
+    propertyDependencies?: Record<string, string[]>;
+    /** The provider resource, when the caller wants one sent. */
+    provider?: { urn: string; type: string; name?: string; properties?: Record<string, unknown> };
+}
+
+/** A `--policy-pack-config` file's content. */
+export type PolicyPackConfigFile = Record<string, EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)>;
+
+export interface Diagnostic {
+    policyName: string;
+    policyPackName: string;
+    enforcementLevel: EnforcementLevel;
+    /** The URN the violation is reported on (for Analyze, the analysed resource when the pack named none). */
+    urn: string;
+    message: string;
+    description: string;
+    severity?: string;
+    /** Which call produced it. */
+    phase: "analyze" | "analyzeStack";
+}
+
+export interface NotApplicable {
+    policyName: string;
+    reason: string;
+    /** The resource the Analyze call was about; undefined for AnalyzeStack. */
+    urn?: string;
+    phase: "analyze" | "analyzeStack";
+}
+
+export interface PolicyDescription {
+    name: string;
+    displayName?: string;
+    description: string;
+    enforcementLevel: EnforcementLevel;
+    severity?: string;
+    remediationSteps?: string;
+    /** JSON schema: `{ type: "object", properties, required }`, as the pack declared it. */
+    configSchema?: { properties: Record<string, unknown>; required?: string[] };
+    policyType: "resource" | "stack" | "unknown";
+}
+
+export interface AnalyzerDescription {
+    name: string;
+    version: string;
+    supportsConfig: boolean;
+    description?: string;
+    policies: PolicyDescription[];
+    /** The pack's own initial config, per policy. */
+    initialConfig: Record<string, { enforcementLevel?: EnforcementLevel; properties: Record<string, unknown> }>;
+}
+
+/** One policy's configuration after reconciliation, as Configure sends it. */
+export interface ReconciledPolicyConfig {
+    enforcementLevel: EnforcementLevel;
+    properties: Record<string, unknown>;
+}
+
+export interface RunResult {
+    diagnostics: Diagnostic[];
+    notApplicable: NotApplicable[];
+}

@@ -1,0 +1,64 @@
+// Where an endpoint policy lives: the resources that carry one, and reading the document from any
+// of them into one shape every document rule starts from.
+
+import { parseJsonDocumentCached, type DuplicateKey, type JsonSyntaxError } from "./json-document";
+import { containsUnknown, isUnknown, unwrapProps } from "./unknown-values";
+
+export const ResourceType = {
+    vpcEndpoint: "aws:ec2/vpcEndpoint:VpcEndpoint",
+    vpcEndpointPolicy: "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy",
+    nativeVpcEndpoint: "aws-native:ec2:VpcEndpoint",
+} as const;
+
+/** The property each carrier type holds its document in. */
+const policyProperty: Readonly<Record<string, "policy" | "policyDocument">> = {
+    [ResourceType.vpcEndpoint]: "policy",
+    [ResourceType.vpcEndpointPolicy]: "policy",
+    [ResourceType.nativeVpcEndpoint]: "policyDocument",
+};
+
+export function isPolicyCarrier(type: string): boolean {
+    return Object.hasOwn(policyProperty, type);
+}
+
+/** An endpoint policy as read from its carrier, before any rule looks at its content. */
+export type EndpointPolicyInput =
+    /** The resource type carries no endpoint policy. */
+    | { status: "not-a-carrier" }
+    /** No policy set, or an empty string: not a document rule's business. */
+    | { status: "absent"; property: string }
+    /** Not known until the update runs (preview). */
+    | { status: "unknown"; property: string }
+    /** The property holds something that cannot be a policy (a number, a list…). */
+    | { status: "wrong-type"; property: string; found: string }
+    | { status: "syntax-error"; property: string; text: string; error: JsonSyntaxError }
+    /** `text` is absent for an aws-native document given as an object. */
+    | { status: "parsed"; property: string; text?: string; document: unknown; duplicateKeys: DuplicateKey[] };
+
+/** Reads the endpoint policy of a resource of `type` from its props (proxied or plain). Never throws. */
+export function readEndpointPolicy(type: string, props: unknown): EndpointPolicyInput {
+    const property = policyProperty[type];
+    if (property === undefined) return { status: "not-a-carrier" };
+    const plain = unwrapProps(props);
+    const value = Object.hasOwn(plain, property) ? plain[property] : undefined;
+    if (value === undefined || value === null || value === "") return { status: "absent", property };
+    if (isUnknown(value)) return { status: "unknown", property };
+    if (typeof value === "string") {
+        const parsed = parseJsonDocumentCached(value);
+        return parsed.ok
+            ? { status: "parsed", property, text: value, document: parsed.value, duplicateKeys: parsed.duplicateKeys }
+            : { status: "syntax-error", property, text: value, error: parsed.error };
+    }
+    if (property === "policyDocument" && typeof value === "object" && !Array.isArray(value)) {
+        if (containsUnknown(value)) return { status: "unknown", property };
+        return { status: "parsed", property, document: value, duplicateKeys: [] };
+    }
+    return { status: "wrong-type", property, found: describeType(value) };
+}
+
+export function describeType(value: unknown): string {
+    if (value === null) return "null";
+    if (Array.isArray(value)) return "an array";
+    if (typeof value === "object") return "an object";
+    return `a ${typeof value}`;
+}

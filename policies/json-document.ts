@@ -1,0 +1,169 @@
+// JSON text as AWS's parsers read it: strict JSON (no comments, no trailing commas, no BOM), with
+// positions for every error and every duplicate key. Parsing is done by jsonc-parser; this module
+// turns its syntax tree into plain values and adds what it does not report.
+
+import { parseTree, printParseErrorCode, type Node, type ParseError } from "jsonc-parser";
+
+export interface TextPosition {
+    /** 1-based. */
+    line: number;
+    /** 1-based, in UTF-16 code units. */
+    column: number;
+}
+
+export interface JsonSyntaxError extends TextPosition {
+    offset: number;
+    message: string;
+}
+
+export interface DuplicateKey extends TextPosition {
+    key: string;
+    /** Where the object holding the key sits, e.g. `Statement[0].Condition`. */
+    path: string;
+}
+
+export type JsonParseResult =
+    | { ok: true; value: unknown; duplicateKeys: DuplicateKey[] }
+    | { ok: false; error: JsonSyntaxError };
+
+/** Deeper nesting than this is never an IAM policy, and would exhaust a recursive parser's stack. */
+export const maxJsonDepth = 64;
+
+export function positionAt(text: string, offset: number): TextPosition {
+    let line = 1;
+    let lineStart = 0;
+    const end = Math.min(offset, text.length);
+    for (let i = 0; i < end; i++) {
+        const c = text.charCodeAt(i);
+        if (c === 10 /* \n */ || (c === 13 /* \r */ && text.charCodeAt(i + 1) !== 10)) {
+            line++;
+            lineStart = i + 1;
+        }
+    }
+    return { line, column: end - lineStart + 1 };
+}
+
+/** Parses `text` as strict JSON. Never throws. */
+export function parseJsonDocument(text: string): JsonParseResult {
+    if (text.charCodeAt(0) === 0xfeff) {
+        return syntaxError(text, 0, "the text starts with a byte-order mark (U+FEFF); remove it");
+    }
+    const tooDeep = findExcessiveNesting(text);
+    if (tooDeep !== undefined) {
+        return syntaxError(text, tooDeep, `arrays and objects are nested more than ${maxJsonDepth} levels deep`);
+    }
+    const errors: ParseError[] = [];
+    let tree: Node | undefined;
+    try {
+        tree = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+    } catch (e) {
+        return syntaxError(text, 0, `the text could not be parsed (${e instanceof Error ? e.message : String(e)})`);
+    }
+    if (errors.length > 0 || tree === undefined) {
+        const first = errors[0];
+        const offset = first ? first.offset : text.length;
+        return syntaxError(text, offset, first ? describeParseError(text, first) : "no JSON value found");
+    }
+    const duplicateKeys: DuplicateKey[] = [];
+    const value = toValue(tree, "", text, duplicateKeys);
+    return { ok: true, value, duplicateKeys };
+}
+
+// Parsed documents are kept for a while: every document rule reads the same text in one Analyze call.
+const cacheLimit = 32;
+const cache = new Map<string, JsonParseResult>();
+
+/** `parseJsonDocument`, remembered for the most recent texts. The result must not be mutated. */
+export function parseJsonDocumentCached(text: string): JsonParseResult {
+    const hit = cache.get(text);
+    if (hit !== undefined) return hit;
+    const result = parseJsonDocument(text);
+    if (cache.size >= cacheLimit) {
+        const oldest = cache.keys().next().value;
+        if (oldest !== undefined) cache.delete(oldest);
+    }
+    cache.set(text, result);
+    return result;
+}
+
+function syntaxError(text: string, offset: number, what: string): JsonParseResult {
+    const pos = positionAt(text, offset);
+    return { ok: false, error: { ...pos, offset, message: `line ${pos.line}, column ${pos.column}: ${what}` } };
+}
+
+function describeParseError(text: string, e: ParseError): string {
+    const found = text.length > e.offset ? `'${printable(text.slice(e.offset, e.offset + Math.max(1, Math.min(e.length, 12))))}'` : "the end of the text";
+    switch (printParseErrorCode(e.error)) {
+        case "InvalidSymbol": return `unexpected ${found}`;
+        case "InvalidNumberFormat": return `invalid number ${found}`;
+        case "PropertyNameExpected": return `expected a property name in double quotes, found ${found}`;
+        case "ValueExpected": return `expected a value, found ${found}`;
+        case "ColonExpected": return `expected ':' after the property name, found ${found}`;
+        case "CommaExpected": return `expected ',' or a closing bracket, found ${found}`;
+        case "CloseBraceExpected": return `expected '}', found ${found}`;
+        case "CloseBracketExpected": return `expected ']', found ${found}`;
+        case "EndOfFileExpected": return `unexpected ${found} after the end of the JSON value`;
+        case "InvalidCommentToken":
+        case "UnexpectedEndOfComment": return "comments are not allowed in JSON";
+        case "UnexpectedEndOfString": return "a string is not closed before the end of its line";
+        case "UnexpectedEndOfNumber": return "a number ends unexpectedly";
+        case "InvalidUnicode": return "invalid \\u escape in a string";
+        case "InvalidEscapeCharacter": return "invalid escape sequence in a string";
+        case "InvalidCharacter": return "control character inside a string (escape it, e.g. \\n or \\t)";
+        default: return `unexpected ${found}`;
+    }
+}
+
+function printable(s: string): string {
+    return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\ud800-\udfff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+/** Offset where nesting first exceeds `maxJsonDepth`, ignoring brackets inside strings. */
+function findExcessiveNesting(text: string): number | undefined {
+    let depth = 0;
+    let inString = false;
+    for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (inString) {
+            if (c === 92 /* \ */) i++;
+            else if (c === 34 /* " */) inString = false;
+        } else if (c === 34) {
+            inString = true;
+        } else if (c === 123 /* { */ || c === 91 /* [ */) {
+            if (++depth > maxJsonDepth) return i;
+        } else if (c === 125 /* } */ || c === 93 /* ] */) {
+            depth--;
+        }
+    }
+    return undefined;
+}
+
+// The tree is at most `maxJsonDepth` deep here, so recursion is safe. Objects get their keys as
+// own data properties, so `__proto__` is a key like any other; the last duplicate wins, as in Go.
+function toValue(node: Node, path: string, text: string, duplicates: DuplicateKey[]): unknown {
+    switch (node.type) {
+        case "object": {
+            const obj: Record<string, unknown> = {};
+            const seen = new Set<string>();
+            for (const prop of node.children ?? []) {
+                const [keyNode, valueNode] = prop.children ?? [];
+                if (!keyNode) continue;
+                const key = String(keyNode.value);
+                if (seen.has(key)) {
+                    duplicates.push({ key, path: path || "(top level)", ...positionAt(text, keyNode.offset) });
+                }
+                seen.add(key);
+                const childPath = path ? `${path}.${key}` : key;
+                Object.defineProperty(obj, key, {
+                    value: valueNode ? toValue(valueNode, childPath, text, duplicates) : undefined,
+                    enumerable: true, writable: true, configurable: true,
+                });
+            }
+            return obj;
+        }
+        case "array":
+            return (node.children ?? []).map((child, i) => toValue(child, `${path}[${i}]`, text, duplicates));
+        default:
+            return node.value;
+    }
+}
