@@ -5,6 +5,7 @@
 import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, Severity } from "@pulumi/policy";
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { readEndpointPolicy, type EndpointPolicyInput } from "./endpoint-policy";
+import { rememberInputs } from "./inputs-memory";
 
 export interface PolicyMetadata {
     name: string;
@@ -152,6 +153,7 @@ export function endpointDocumentPolicy<M extends Record<string, string>, C exten
         validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
             let verdict: ResourceVerdict;
             try {
+                rememberInputs(args.urn, args.props);
                 verdict = evaluate(args.type, args.props, args.getConfig());
             } catch (e) {
                 verdict = { violations: [], notApplicable: internalErrorNote(e) };
