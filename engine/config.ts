@@ -1,0 +1,303 @@
+// Policy configuration as the Pulumi CLI reconciles it before `Configure`
+// (pkg/resource/analyzer/config.go: parsePolicyPackConfig, ReconcilePolicyPackConfig, applyConfig,
+// validatePolicyPackConfig). Pure: no process, no protocol.
+
+import * as fs from "fs";
+import Ajv, { ErrorObject, ValidateFunction } from "ajv";
+import { parse, ParseError, printParseErrorCode } from "jsonc-parser";
+import { AnalyzerDescription, EnforcementLevel, PolicyPackConfigFile, ReconciledPolicyConfig } from "./types";
+
+export const enforcementLevels: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
+
+/** A configuration the CLI would refuse. `policy`/`key` name the first problem; `problems` lists all. */
+export class PolicyConfigError extends Error {
+    readonly policy?: string;
+    readonly key?: string;
+    readonly file?: string;
+    readonly problems: readonly string[];
+
+    constructor(problems: readonly Problem[], file?: string) {
+        super(problems.map((p) => p.text).join("\n"));
+        this.name = "PolicyConfigError";
+        this.problems = problems.map((p) => p.text);
+        if (problems[0]?.policy !== undefined) this.policy = problems[0].policy;
+        if (problems[0]?.key !== undefined) this.key = problems[0].key;
+        if (file !== undefined) this.file = file;
+    }
+}
+
+interface Problem {
+    policy?: string;
+    key?: string;
+    text: string;
+}
+
+/** One entry of a config source after parsing: a level, properties, or both. */
+interface Entry {
+    enforcementLevel?: EnforcementLevel;
+    properties?: Record<string, unknown>;
+}
+
+function isLevel(value: unknown): value is EnforcementLevel {
+    return typeof value === "string" && (enforcementLevels as readonly string[]).includes(value);
+}
+
+function kindOf(value: unknown): string {
+    if (value === null) return "null";
+    if (Array.isArray(value)) return "array";
+    return typeof value;
+}
+
+function preview(value: unknown): string {
+    const text = JSON.stringify(value) ?? String(value);
+    return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+const levelList = enforcementLevels.join(", ");
+
+/**
+ * parsePolicyPackConfig: a string is a level; an object may carry `enforcementLevel` and properties;
+ * an empty object is dropped; anything else is an error.
+ */
+function parseEntries(file: PolicyPackConfigFile | undefined): Map<string, Entry> {
+    const entries = new Map<string, Entry>();
+    const problems: Problem[] = [];
+    for (const [name, value] of Object.entries(file ?? {})) {
+        if (typeof value === "string") {
+            if (isLevel(value)) entries.set(name, { enforcementLevel: value });
+            else problems.push({ policy: name, key: "enforcementLevel", text: `${name}: enforcement level ${preview(value)} is not one of ${levelList}` });
+            continue;
+        }
+        if (value === null || typeof value !== "object" || Array.isArray(value)) {
+            problems.push({ policy: name, text: `${name}: must be an enforcement level or an object of settings (got ${kindOf(value)})` });
+            continue;
+        }
+        const { enforcementLevel, ...properties } = value as Record<string, unknown>;
+        const entry: Entry = {};
+        if ("enforcementLevel" in value) {
+            if (isLevel(enforcementLevel)) entry.enforcementLevel = enforcementLevel;
+            else {
+                problems.push({ policy: name, key: "enforcementLevel", text: `${name}: property "enforcementLevel" must be one of ${levelList} (got ${preview(enforcementLevel)})` });
+                continue;
+            }
+        }
+        if (Object.keys(properties).length > 0) entry.properties = structuredClone(properties);
+        if (entry.enforcementLevel !== undefined || entry.properties !== undefined) entries.set(name, entry);
+    }
+    if (problems.length > 0) throw new PolicyConfigError(problems);
+    return entries;
+}
+
+/** Levenshtein distance, for "did you mean" on a misspelt policy name. */
+function distance(a: string, b: string): number {
+    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const row = [i];
+        for (let j = 1; j <= b.length; j++) {
+            row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        prev = row;
+    }
+    return prev[b.length];
+}
+
+function unknownPolicy(name: string, info: AnalyzerDescription): Problem {
+    const names = info.policies.map((p) => p.name);
+    const closest = names
+        .map((n) => ({ n, d: distance(name, n) }))
+        .sort((x, y) => x.d - y.d)[0];
+    const hint =
+        closest && closest.d <= Math.max(2, Math.floor(name.length / 4))
+            ? `; did you mean "${closest.n}"?`
+            : names.length > 0
+              ? `; its policies are: ${names.join(", ")}`
+              : "";
+    return { policy: name, text: `${name}: policy pack "${info.name}" has no policy of that name${hint}` };
+}
+
+type Working = Map<string, { enforcementLevel: EnforcementLevel; properties: Record<string, unknown> }>;
+
+/**
+ * applyConfig: `all` sets every level first, then each policy's entry sets its level and merges its
+ * properties over what is there (top-level keys replaced).
+ */
+function apply(result: Working, entries: Map<string, Entry>): void {
+    const all = entries.get("all")?.enforcementLevel;
+    if (all !== undefined) for (const c of result.values()) c.enforcementLevel = all;
+    for (const [name, entry] of entries) {
+        const current = result.get(name);
+        // The CLI also forwards `all` and names the pack lacks; the Node server never reads them.
+        if (name === "all" || current === undefined) continue;
+        if (entry.enforcementLevel !== undefined) current.enforcementLevel = entry.enforcementLevel;
+        Object.assign(current.properties, structuredClone(entry.properties ?? {}));
+    }
+}
+
+let ajv: Ajv | undefined;
+const validators = new Map<string, ValidateFunction>();
+
+/** The schema the CLI validates with: the pack's, as an object, plus the `enforcementLevel` it injects. */
+function validatorFor(policy: AnalyzerDescription["policies"][number]): ValidateFunction {
+    const schema: Record<string, unknown> = {
+        type: "object",
+        properties: {
+            ...(policy.configSchema?.properties ?? {}),
+            enforcementLevel: { type: "string", enum: [...enforcementLevels] },
+        },
+    };
+    if (policy.configSchema?.required?.length) schema.required = policy.configSchema.required;
+    const key = JSON.stringify(schema);
+    let validate = validators.get(key);
+    if (!validate) {
+        // gojsonschema is lenient about unknown keywords; so is ajv with `strict: false`.
+        ajv ??= new Ajv({ allErrors: true, strict: false, logger: false });
+        try {
+            validate = ajv.compile(schema);
+        } catch (e) {
+            throw new PolicyConfigError([{ policy: policy.name, text: `${policy.name}: the pack's config schema is invalid: ${(e as Error).message}` }]);
+        }
+        validators.set(key, validate);
+    }
+    return validate;
+}
+
+function pointerSegments(pointer: string): string[] {
+    return pointer === "" ? [] : pointer.slice(1).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+}
+
+function propertyPath(segments: string[]): string {
+    return segments.map((s, i) => (i === 0 ? s : /^\d+$/.test(s) ? `[${s}]` : `.${s}`)).join("");
+}
+
+function valueAt(data: unknown, segments: string[]): unknown {
+    let v = data;
+    for (const s of segments) v = v !== null && typeof v === "object" ? (v as Record<string, unknown>)[s] : undefined;
+    return v;
+}
+
+function describeSchemaError(policy: string, err: ErrorObject, data: Record<string, unknown>): Problem {
+    const segments = pointerSegments(err.instancePath);
+    const value = valueAt(data, segments);
+    const params = err.params as Record<string, unknown>;
+    let detail: string;
+    if (err.keyword === "required") {
+        segments.push(String(params.missingProperty));
+        detail = "is required";
+    } else if (err.keyword === "additionalProperties") {
+        segments.push(String(params.additionalProperty));
+        detail = "is not allowed";
+    } else if (err.keyword === "type") {
+        detail = `must be ${String(params.type)} (got ${kindOf(value)})`;
+    } else if (err.keyword === "enum") {
+        detail = `must be one of ${(params.allowedValues as unknown[]).map(preview).join(", ")} (got ${preview(value)})`;
+    } else {
+        detail = `${err.message ?? `fails "${err.keyword}"`} (got ${preview(value)})`;
+    }
+    const where = segments.length > 0 ? `property "${propertyPath(segments)}"` : "its settings";
+    const problem: Problem = { policy, text: `${policy}: ${where} ${detail}` };
+    if (segments.length > 0) problem.key = segments[0];
+    return problem;
+}
+
+/**
+ * The per-policy configuration the CLI sends in `Configure`: the policy's declared level and its
+ * schema defaults, then the pack's initial config, then `file`; validated against each policy's
+ * schema. Throws `PolicyConfigError` where the CLI would refuse to run.
+ *
+ * Stricter than the CLI in one respect: a policy name the pack lacks is an error here; the CLI
+ * forwards it silently (or fails with `invalid enforcement level ""` when it carries no level).
+ */
+export function reconcileConfig(info: AnalyzerDescription, file?: PolicyPackConfigFile): Record<string, ReconciledPolicyConfig> {
+    const entries = parseEntries(file);
+    if (!info.supportsConfig) {
+        if (entries.size > 0) throw new PolicyConfigError([{ text: `policy pack "${info.name}" does not support config` }]);
+        return {};
+    }
+
+    const names = new Set(info.policies.map((p) => p.name));
+    const problems: Problem[] = [];
+    for (const [name, entry] of entries) {
+        if (name === "all") {
+            const key = Object.keys(entry.properties ?? {})[0];
+            if (key !== undefined) {
+                problems.push({ policy: "all", key, text: `all: only "enforcementLevel" can be set for every policy at once (got property "${key}")` });
+            }
+        } else if (!names.has(name)) {
+            problems.push(unknownPolicy(name, info));
+        }
+    }
+    if (problems.length > 0) throw new PolicyConfigError(problems);
+
+    // createConfigWithDefaults: the declared level, and each schema property's `default`.
+    const result: Working = new Map();
+    for (const p of info.policies) {
+        const properties: Record<string, unknown> = {};
+        for (const [key, schema] of Object.entries(p.configSchema?.properties ?? {})) {
+            if (schema !== null && typeof schema === "object" && "default" in schema) {
+                properties[key] = structuredClone((schema as { default: unknown }).default);
+            }
+        }
+        result.set(p.name, { enforcementLevel: p.enforcementLevel, properties });
+    }
+
+    const initial = new Map<string, Entry>(
+        Object.entries(info.initialConfig).map(([name, c]): [string, Entry] => {
+            const entry: Entry = { properties: c.properties };
+            if (c.enforcementLevel !== undefined) entry.enforcementLevel = c.enforcementLevel;
+            return [name, entry];
+        }),
+    );
+    apply(result, initial);
+    apply(result, entries);
+
+    for (const p of info.policies) {
+        const properties = result.get(p.name)!.properties;
+        const validate = validatorFor(p);
+        if (!validate(properties)) {
+            for (const err of validate.errors ?? []) problems.push(describeSchemaError(p.name, err, properties));
+        }
+    }
+    if (problems.length > 0) {
+        problems.sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
+        throw new PolicyConfigError(problems);
+    }
+    return Object.fromEntries(result);
+}
+
+function jsonProblem(e: ParseError): string {
+    const code = printParseErrorCode(e.error);
+    if (code === "InvalidCommentToken") return "comments are not allowed";
+    // "PropertyNameExpected" → "property name expected"
+    return code.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+}
+
+function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+    const before = text.slice(0, offset);
+    const line = before.split("\n").length;
+    return { line, column: offset - before.lastIndexOf("\n") };
+}
+
+/**
+ * A `--policy-pack-config` file: strict JSON holding an object (blank content means no config, as
+ * for the CLI). Parse errors name the file, line and column.
+ */
+export function readPolicyPackConfigFile(file: string): PolicyPackConfigFile {
+    let text: string;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch (e) {
+        throw new PolicyConfigError([{ text: `${file}: cannot read policy pack config: ${(e as Error).message}` }], file);
+    }
+    if (text.trim() === "") return {};
+    const errors: ParseError[] = [];
+    const value: unknown = parse(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+    if (errors.length > 0) {
+        const e = errors[0];
+        const { line, column } = lineAndColumn(text, e.offset);
+        throw new PolicyConfigError([{ text: `${file}:${line}:${column}: invalid JSON: ${jsonProblem(e)}` }], file);
+    }
+    if (value === null || typeof value !== "object" || Array.isArray(value)) {
+        throw new PolicyConfigError([{ text: `${file}: a policy pack config must be a JSON object (got ${kindOf(value)})` }], file);
+    }
+    return value as PolicyPackConfigFile;
+}
