@@ -2,9 +2,18 @@
 
 import type { Policies } from "@pulumi/policy";
 import { vpcePolicyJson } from "./vpce-policy-json";
+import { vpcePolicySize } from "./vpce-policy-size";
+import { vpcePolicyPrincipal } from "./vpce-policy-principal";
+import { vpcePolicyConditions } from "./vpce-policy-conditions";
+import { vpceDataPerimeter } from "./vpce-data-perimeter";
 
 export { vpcePolicyJson };
+export { vpcePolicySize, vpcePolicyPrincipal, vpcePolicyConditions, vpceDataPerimeter };
 
 export const policies: Policies = [
     vpcePolicyJson,
+    vpcePolicySize,
+    vpcePolicyPrincipal,
+    vpcePolicyConditions,
+    vpceDataPerimeter,
 ];

@@ -1,0 +1,84 @@
+// vpce-policy-principal: every statement names its principals in a form endpoint policies accept (SPEC rule 3).
+
+import { describeType } from "./endpoint-policy";
+import { statementsToJudge } from "./document-statements";
+import { principalTypes, readPrincipal, type PrincipalShapeProblem } from "./iam-principal";
+import { quote, type PolicyStatement } from "./policy-document";
+import { endpointDocumentPolicy, type MessageData } from "./rule";
+
+const messages = {
+    missingPrincipal: "{{statement}} has no \"Principal\"{{hint}}; every statement of an endpoint policy must name its principals. Add \"Principal\": \"*\" and narrow it with a condition such as aws:PrincipalArn or aws:PrincipalOrgID.",
+    notPrincipalWithAllow: "{{statement}} uses \"NotPrincipal\" with \"Effect\": \"Allow\"; endpoint policies accept NotPrincipal only in a Deny statement. List the principals to allow in \"Principal\" instead (or \"*\" with an aws:PrincipalArn condition).",
+    bareString: "{{statement}}: \"{{element}}\" is {{value}}; only \"*\" may stand alone, other principals go in an object by type: {{fix}}.",
+    notStarOrObject: "{{statement}}: \"{{element}}\" is {{found}}; it must be \"*\" or an object such as {\"AWS\": [\"arn:aws:iam::111122223333:role/app\"]}.",
+    emptyObject: "{{statement}}: \"{{element}}\" is an empty object; name at least one principal, or write \"*\".",
+    unknownType: "{{statement}}: \"{{element}}\" has principal type {{type}}; the types are AWS, Service, Federated and CanonicalUser{{hint}}.",
+    badValue: "{{statement}}: \"{{element}}\" → {{type}} is {{found}}; it must be a principal string or a list of them.",
+    emptyList: "{{statement}}: \"{{element}}\" → {{type}} is an empty list; name at least one principal.",
+    badEntry: "{{statement}}: \"{{element}}\" → {{type}}[{{index}}] is {{found}}; every principal is a string.",
+};
+
+type MessageId = keyof typeof messages;
+
+export const vpcePolicyPrincipal = endpointDocumentPolicy<typeof messages, Record<string, never>>({
+    meta: {
+        name: "vpce-policy-principal",
+        displayName: "Endpoint policy statements name their principals",
+        description: "Every statement of the VPC endpoint policy has a Principal or NotPrincipal; Principal is \"*\" or an object whose keys are AWS, Service, Federated or CanonicalUser, each holding a string or a list of strings (a bare ARN is not accepted); NotPrincipal appears only in Deny statements.",
+        enforcementLevel: "mandatory",
+        severity: "high",
+        remediationSteps: "Give every statement \"Principal\": \"*\" and restrict who may use the endpoint with conditions (aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalOrgID), or list principals by type: {\"AWS\": [\"arn:aws:iam::111122223333:role/app\"]}. Replace NotPrincipal in Allow statements with an explicit Principal. Gateway endpoints accept only \"*\".",
+        configProperties: {},
+    },
+    messages,
+    check(input, _config, findings) {
+        const judged = statementsToJudge(input);
+        if (judged.notApplicable !== undefined) return judged.notApplicable;
+        for (const statement of judged.statements) {
+            const problem = firstProblem(statement);
+            if (problem) findings.report(problem.id, { statement: statement.label, ...problem.data });
+        }
+        return undefined;
+    },
+});
+
+/** The statement's first principal problem: one violation per statement. */
+function firstProblem(statement: PolicyStatement): { id: MessageId; data: MessageData } | undefined {
+    const s = statement.element;
+    const hasPrincipal = Object.hasOwn(s, "Principal");
+    const hasNotPrincipal = Object.hasOwn(s, "NotPrincipal");
+    if (!hasPrincipal && !hasNotPrincipal) {
+        const misspelt = Object.keys(s).find((k) => ["principal", "notprincipal"].includes(k.toLowerCase()));
+        return { id: "missingPrincipal", data: { hint: misspelt ? ` (found ${quote(misspelt)}: element names are case-sensitive)` : "" } };
+    }
+    if (hasNotPrincipal && s.Effect === "Allow") return { id: "notPrincipalWithAllow", data: {} };
+    for (const element of ["Principal", "NotPrincipal"] as const) {
+        if (!Object.hasOwn(s, element)) continue;
+        const problem = readPrincipal(s[element]).problems[0];
+        if (problem) return describe(element, problem);
+    }
+    return undefined;
+}
+
+function describe(element: string, p: PrincipalShapeProblem): { id: MessageId; data: MessageData } {
+    switch (p.problem) {
+        case "not-star-or-object":
+            if (typeof p.found === "string") {
+                const type = /\.amazonaws\.com(\.cn)?$/.test(p.found) ? "Service" : "AWS";
+                return { id: "bareString", data: { element, value: quote(p.found), fix: `{"${type}": ${quote(p.found)}}` } };
+            }
+            return { id: "notStarOrObject", data: { element, found: describeType(p.found) } };
+        case "empty-object":
+            return { id: "emptyObject", data: { element } };
+        case "unknown-type": {
+            const near = principalTypes.find((t) => t.toLowerCase() === p.type.toLowerCase());
+            return { id: "unknownType", data: { element, type: quote(p.type), hint: near ? ` (did you mean "${near}"? the names are case-sensitive)` : "" } };
+        }
+        case "bad-value":
+            return { id: "badValue", data: { element, type: p.type, found: describeType(p.found) } };
+        case "empty-list":
+            return { id: "emptyList", data: { element, type: p.type } };
+        case "bad-entry":
+            return { id: "badEntry", data: { element, type: p.type, index: p.index, found: describeType(p.found) } };
+    }
+}
