@@ -6,9 +6,15 @@ import { vpcePolicySize } from "./vpce-policy-size";
 import { vpcePolicyPrincipal } from "./vpce-policy-principal";
 import { vpcePolicyConditions } from "./vpce-policy-conditions";
 import { vpceDataPerimeter } from "./vpce-data-perimeter";
+import { vpcePolicyExplicit } from "./vpce-policy-explicit";
+import { vpcePolicySupported } from "./vpce-policy-supported";
+import { vpceSinglePolicy } from "./vpce-single-policy";
+import { vpceGatewayPrincipal } from "./vpce-gateway-principal";
+import { vpcePolicyServiceActions } from "./vpce-policy-service-actions";
 
 export { vpcePolicyJson };
 export { vpcePolicySize, vpcePolicyPrincipal, vpcePolicyConditions, vpceDataPerimeter };
+export { vpcePolicyExplicit, vpcePolicySupported, vpceSinglePolicy, vpceGatewayPrincipal, vpcePolicyServiceActions };
 
 export const policies: Policies = [
     vpcePolicyJson,
@@ -16,4 +22,9 @@ export const policies: Policies = [
     vpcePolicyPrincipal,
     vpcePolicyConditions,
     vpceDataPerimeter,
+    vpcePolicyExplicit,
+    vpcePolicySupported,
+    vpceSinglePolicy,
+    vpceGatewayPrincipal,
+    vpcePolicyServiceActions,
 ];

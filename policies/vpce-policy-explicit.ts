@@ -1,0 +1,81 @@
+// vpce-policy-explicit: every Interface or Gateway endpoint to an AWS service that takes a policy
+// carries an explicit one, and not one equivalent to full access (SPEC rule 6).
+
+import { quote } from "./policy-document";
+import { iamPrefixesFor, policySupport, suffixListed } from "./service-catalogue";
+import { stackPolicy } from "./stack-rule";
+import { fullAccessStatement, inlinePolicyProperty, vpcEndpoints, writtenPolicies } from "./vpc-endpoint";
+
+const messages = {
+    missing: "This {{type}} endpoint to {{service}} has no endpoint policy, so AWS attaches its default policy, which allows every action by every principal on every resource of the service. Set `{{property}}` (or add an aws.ec2.VpcEndpointPolicy) to a policy that allows only what your workloads need.",
+    awsDefault: "This {{type}} endpoint to {{service}} has AWS's default full-access policy (as AWS reports it): either no policy is set or the one set allows everything. Set `{{property}}` (or add an aws.ec2.VpcEndpointPolicy) to a policy that allows only what your workloads need.",
+    undeclared: "This {{type}} endpoint to {{service}} has no policy in the program, but AWS reports one other than the default on it: it was set outside this program or by an earlier version of it{{resetNote}}. Declare the policy in `{{property}}` (or an aws.ec2.VpcEndpointPolicy) so the program owns it.",
+    defaultedStandalone: "This VpcEndpointPolicy sets no `policy`, so the provider resets the endpoint to {{service}} to AWS's default full-access policy. Set `policy` to a policy that allows only what your workloads need.",
+    fullAccess: "{{statement}} allows every action ({{action}}) by every principal on every resource, with no condition, and the document has no Deny: this policy is the same as AWS's default full-access policy on this endpoint to {{service}}. Narrow its actions and resources, or add a condition (for example aws:PrincipalOrgID or aws:ResourceAccount).",
+};
+
+export interface VpcePolicyExplicitConfig extends Record<string, unknown> {
+    exemptServices: string[];
+}
+
+export const vpcePolicyExplicit = stackPolicy<typeof messages, VpcePolicyExplicitConfig>({
+    meta: {
+        name: "vpce-policy-explicit",
+        displayName: "Endpoints carry an explicit, narrower-than-default policy",
+        description: "Every Interface or Gateway VPC endpoint to an AWS service that is not known to lack endpoint-policy support carries an explicit policy (inline, or a linked VpcEndpointPolicy), since otherwise AWS attaches the default full-access policy; an explicit policy that is equivalent to full access is reported too.",
+        enforcementLevel: "advisory",
+        severity: "medium",
+        remediationSteps: "Give the endpoint a policy that allows only the actions and resources your workloads use through it — for example only your organisation's principals (aws:PrincipalOrgID) and buckets (aws:ResourceAccount) — either in the endpoint's `policy` (aws-native: `policyDocument`) or in one aws.ec2.VpcEndpointPolicy. If a service must stay open, list its service-name suffix in this policy's `exemptServices`.",
+        configProperties: {
+            exemptServices: {
+                type: "array",
+                items: { type: "string" },
+                default: [],
+                description: "Service-name suffixes (e.g. \"s3\", \"ecr.dkr\") whose endpoints need no explicit policy.",
+            },
+        },
+    },
+    messages,
+    async check(graph, config, findings) {
+        const endpoints = vpcEndpoints(graph);
+        if (endpoints.length === 0) return "the stack has no VPC endpoints";
+        for (const view of endpoints) {
+            const service = view.service;
+            if (view.type !== "Interface" && view.type !== "Gateway") continue;
+            if (service === undefined || service.customer) continue;
+            if (policySupport(service) === "unsupported" || suffixListed(service.suffix, config.exemptServices)) continue;
+            if (view.inline.state === "unknown") continue;
+
+            const data = { type: view.type, service: quote(view.serviceName ?? service.name), property: inlinePolicyProperty(view.node) };
+            const written = writtenPolicies(view);
+            if (written.length === 0) {
+                // A standalone policy whose link is not known yet may be this endpoint's.
+                if (view.standaloneUncertain) continue;
+                if (view.inline.state === "read-back") {
+                    if (view.inline.isAwsDefault) findings.report(view.node.urn, "awsDefault", data);
+                    continue;
+                }
+                // The program sets none, yet a policy of someone else's is in force: say so, not "default".
+                if (view.readBack !== undefined && !view.readBack.isAwsDefault) {
+                    const resetNote = view.node.provider === "aws" ? " (removing `policy` does not reset the live policy; an empty string does)" : "";
+                    findings.report(view.node.urn, "undeclared", { ...data, resetNote });
+                    continue;
+                }
+                findings.report(view.node.urn, "missing", data);
+                continue;
+            }
+            const prefixes = await iamPrefixesFor(service);
+            for (const policy of written) {
+                if (policy.defaulted) {
+                    findings.report(policy.carrier.urn, "defaultedStandalone", { service: data.service });
+                    continue;
+                }
+                if (policy.input.status !== "parsed") continue;
+                const grant = fullAccessStatement(policy.input.document, prefixes);
+                if (grant === undefined) continue;
+                findings.report(policy.carrier.urn, "fullAccess", { statement: grant.statement.label, action: quote(grant.action), service: data.service });
+            }
+        }
+        return undefined;
+    },
+});

