@@ -11,10 +11,15 @@ import { vpcePolicySupported } from "./vpce-policy-supported";
 import { vpceSinglePolicy } from "./vpce-single-policy";
 import { vpceGatewayPrincipal } from "./vpce-gateway-principal";
 import { vpcePolicyServiceActions } from "./vpce-policy-service-actions";
+import { vpceInterfaceSecurityGroups } from "./vpce-interface-security-groups";
+import { vpceEndpointIngress } from "./vpce-endpoint-ingress";
+import { vpceGatewayEgress } from "./vpce-gateway-egress";
+import { vpcePrivateDns } from "./vpce-private-dns";
 
 export { vpcePolicyJson };
 export { vpcePolicySize, vpcePolicyPrincipal, vpcePolicyConditions, vpceDataPerimeter };
 export { vpcePolicyExplicit, vpcePolicySupported, vpceSinglePolicy, vpceGatewayPrincipal, vpcePolicyServiceActions };
+export { vpceInterfaceSecurityGroups, vpceEndpointIngress, vpceGatewayEgress, vpcePrivateDns };
 
 export const policies: Policies = [
     vpcePolicyJson,
@@ -27,4 +32,8 @@ export const policies: Policies = [
     vpceSinglePolicy,
     vpceGatewayPrincipal,
     vpcePolicyServiceActions,
+    vpceInterfaceSecurityGroups,
+    vpceEndpointIngress,
+    vpceGatewayEgress,
+    vpcePrivateDns,
 ];

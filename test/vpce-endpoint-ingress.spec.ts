@@ -1,0 +1,125 @@
+import * as assert from "assert";
+import { vpceEndpointIngress } from "../policies/vpce-endpoint-ingress";
+import { UnknownSentinel as U } from "../policies/unknown-values";
+import {
+    gatewayEndpoint, interfaceEndpoint, ref, runCases, runStackPolicy, service, sg, T, tcpIngress, vpc, type Spec, type StackCase,
+} from "./sg-stack-cases";
+
+const sts = interfaceEndpoint("sts", "sts", { securityGroupIds: [ref("endpoints")] });
+const app = sg("app", { egress: [tcpIngress(443, { securityGroups: [ref("endpoints")] })] });
+const endpoints = (ingress: unknown[]) => sg("endpoints", { ingress });
+const stack = (ingress: unknown[], ...more: Spec[]) => [vpc(), app, endpoints(ingress), sts, ...more];
+const ipamVpc: Spec = { type: T.vpc, name: "main", inputs: { ipv4IpamPoolId: "ipam-pool-0abc", ipv4NetmaskLength: 16, enableDnsHostnames: true }, computed: { id: "vpc-0main", cidrBlock: "10.0.0.0/16", defaultSecurityGroupId: "sg-0d" } };
+const dualStackVpc: Spec = { ...vpc(), inputs: { ...vpc().inputs, assignGeneratedIpv6CidrBlock: true }, computed: { ...vpc().computed, ipv6CidrBlock: "2600:1f18:abc:ff00::/56" } };
+const nativeGroup: Spec = { type: T.nativeSg, name: "native-endpoints", inputs: { vpcId: ref("main"), groupDescription: "endpoints" }, computed: { groupId: "sg-0native", id: "sg-0native" } };
+const nativeSts: Spec = { type: T.nativeEndpoint, name: "native-sts", inputs: { vpcId: ref("main"), serviceName: service("sts"), vpcEndpointType: "Interface", securityGroupIds: [ref("native-endpoints", "groupId")] }, computed: { id: "vpce-0n" } };
+
+const valid: StackCase[] = [
+    { name: "tcp 443 from the VPC's CIDR", specs: stack([tcpIngress(443, { cidrBlocks: ["10.0.0.0/16"] })]), expect: [] },
+    { name: "tcp 443 from one subnet of the VPC", specs: stack([tcpIngress(443, { cidrBlocks: ["10.0.128.0/20"] })]), expect: [] },
+    { name: "tcp 443 from the workloads' group", specs: stack([tcpIngress(443, { securityGroups: [ref("app")] })]), expect: [] },
+    { name: "tcp 443 from the group itself", specs: stack([tcpIngress(443, { self: true })]), expect: [] },
+    { name: "tcp 443 from a prefix list", specs: stack([tcpIngress(443, { prefixListIds: ["pl-0corp"] })]), expect: [] },
+    { name: "all traffic from the VPC", specs: stack([{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["10.0.0.0/16"] }]), expect: [] },
+    { name: "tcp 0-65535 from the VPC", specs: stack([{ protocol: "tcp", fromPort: 0, toPort: 65535, cidrBlocks: ["10.0.0.0/8"] }]), expect: [] },
+    {
+        name: "inline tcp 22 plus a separate SecurityGroupRule for 443",
+        specs: stack([tcpIngress(22, { cidrBlocks: ["10.0.0.0/16"] })], { type: T.sgRule, name: "https", inputs: { type: "ingress", securityGroupId: ref("endpoints"), protocol: "tcp", fromPort: 443, toPort: 443, sourceSecurityGroupId: ref("app") }, computed: { id: "sgrule-1" } }),
+        expect: [],
+    },
+    {
+        name: "only a vpc.SecurityGroupIngressRule",
+        specs: stack([], { type: T.ingressRule, name: "https", inputs: { securityGroupId: ref("endpoints"), ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "10.0.0.0/16" }, computed: { id: "sgr-1" } }),
+        expect: [],
+    },
+    {
+        name: "a vpc.SecurityGroupIngressRule referencing the workloads' group",
+        specs: stack([], { type: T.ingressRule, name: "https", inputs: { securityGroupId: ref("endpoints"), ipProtocol: "tcp", fromPort: 443, toPort: 443, referencedSecurityGroupId: ref("app") }, computed: { id: "sgr-1" } }),
+        expect: [],
+    },
+    {
+        name: "an aws-native group with inline ingress",
+        specs: [vpc(), { ...nativeGroup, inputs: { ...nativeGroup.inputs, securityGroupIngress: [{ ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIp: "10.0.0.0/16" }] } }, nativeSts],
+        expect: [],
+    },
+    {
+        name: "an aws-native group with a separate SecurityGroupIngress",
+        specs: [vpc(), nativeGroup, nativeSts, { type: T.nativeIngress, name: "native-https", inputs: { groupId: ref("native-endpoints", "groupId"), ipProtocol: "tcp", fromPort: 443, toPort: 443, sourceSecurityGroupId: "sg-0elsewhere" }, computed: { id: "sgr-n" } }],
+        expect: [],
+    },
+    { name: "a VPC outside the stack: any private range counts", specs: [app, endpoints([tcpIngress(443, { cidrBlocks: ["192.168.0.0/16"] })]), { ...sts, inputs: { ...sts.inputs, vpcId: "vpc-0external" } }].map((s) => (s.type === T.sg ? { ...s, inputs: { ...s.inputs, vpcId: "vpc-0external" } } : s)), expect: [] },
+    { name: "a CGNAT range when the VPC's CIDR is not known", specs: [app, endpoints([tcpIngress(443, { cidrBlocks: ["100.64.0.0/16"] })]), { ...sts, inputs: { ...sts.inputs, vpcId: "vpc-0external" } }].map((s) => (s.type === T.sg ? { ...s, inputs: { ...s.inputs, vpcId: "vpc-0external" } } : s)), expect: [] },
+    { name: "IPv6 only, from the VPC's Amazon-provided block", specs: [dualStackVpc, app, endpoints([tcpIngress(443, { ipv6CidrBlocks: ["2600:1f18:abc:ff00::/56"] })]), sts], expect: [] },
+    { name: "IPv6 only, from a unique-local block in a VPC outside the stack", specs: [app, endpoints([tcpIngress(443, { ipv6CidrBlocks: ["fd00:10::/64"] })]), { ...sts, inputs: { ...sts.inputs, vpcId: "vpc-0external" } }].map((s) => (s.type === T.sg ? { ...s, inputs: { ...s.inputs, vpcId: "vpc-0external" } } : s)), expect: [] },
+    { name: "a group outside the stack may admit it", specs: [vpc(), { ...sts, inputs: { ...sts.inputs, securityGroupIds: ["sg-0external"] } }], expect: [] },
+    { name: "one of two groups admits it", specs: [vpc(), app, endpoints([tcpIngress(22, { cidrBlocks: ["10.0.0.0/16"] })]), sg("endpoints2", { ingress: [tcpIngress(443, { cidrBlocks: ["10.0.0.0/16"] })] }), { ...sts, inputs: { ...sts.inputs, securityGroupIds: [ref("endpoints"), ref("endpoints2")] } }], expect: [] },
+    { name: "no group at all is rule 11's finding", specs: [vpc(), interfaceEndpoint("sts", "sts")], expect: [] },
+    { name: "Keyspaces on 9142", specs: [vpc(), app, endpoints([tcpIngress(9142, { cidrBlocks: ["10.0.0.0/16"] })]), interfaceEndpoint("cassandra", "cassandra", { securityGroupIds: [ref("endpoints")] })], expect: [] },
+    {
+        name: "a customer service on a configured port",
+        specs: [vpc(), app, endpoints([tcpIngress(8443, { cidrBlocks: ["10.0.0.0/16"] })]), { ...sts, inputs: { ...sts.inputs, serviceName: "com.amazonaws.vpce.eu-west-1.vpce-svc-0abc123" } }],
+        config: { ports: { "vpce-svc-0abc123": [8443] } },
+        expect: [],
+    },
+    { name: "a customer service without configured ports is skipped", specs: [vpc(), app, endpoints([tcpIngress(22, { cidrBlocks: ["10.0.0.0/16"] })]), { ...sts, inputs: { ...sts.inputs, serviceName: "com.amazonaws.vpce.eu-west-1.vpce-svc-0abc123" } }], expect: [] },
+    { name: "a rule list with an unknown element", only: "preview", specs: stack([tcpIngress(22, { cidrBlocks: ["10.0.0.0/16"] }), U.object]), expect: [] },
+    { name: "a whole ingress list unknown", only: "preview", specs: stack(U.array as unknown as unknown[]), expect: [] },
+    { name: "an unknown source CIDR", only: "preview", specs: stack([tcpIngress(443, { cidrBlocks: [U.string] })]), expect: [] },
+    { name: "an unknown port", only: "preview", specs: stack([{ protocol: "tcp", fromPort: U.number, toPort: U.number, cidrBlocks: ["10.0.0.0/16"] }]), expect: [] },
+    { name: "0.0.0.0/0 allowed by config", specs: stack([tcpIngress(443, { cidrBlocks: ["0.0.0.0/0"] })]), config: { allowWorldIngress: true }, expect: [] },
+    { name: "a gateway endpoint is not this rule's", specs: [vpc(), gatewayEndpoint("s3", "s3")], expect: [] },
+];
+
+const invalid: StackCase[] = [
+    { name: "only tcp 22", specs: stack([tcpIngress(22, { cidrBlocks: ["10.0.0.0/16"] })]), expect: ["noIngress@sts"], says: ["TCP 443", "\"endpoints\"", "the VPC's CIDR (10.0.0.0/16)"] },
+    { name: "no ingress at all", specs: stack([]), expect: ["noIngress@sts"] },
+    { name: "tcp 443 from another network", specs: stack([tcpIngress(443, { cidrBlocks: ["192.168.0.0/16"] })]), expect: ["noIngress@sts"] },
+    { name: "udp 443", specs: stack([{ protocol: "udp", fromPort: 443, toPort: 443, cidrBlocks: ["10.0.0.0/16"] }]), expect: ["noIngress@sts"] },
+    { name: "tcp with port -1 (refused by AWS)", specs: stack([{ protocol: "tcp", fromPort: -1, toPort: -1, cidrBlocks: ["10.0.0.0/16"] }]), expect: ["noIngress@sts"] },
+    { name: "an invalid CIDR only", specs: stack([tcpIngress(443, { cidrBlocks: ["10.0.0.0/33"] })]), expect: ["noIngress@sts"] },
+    { name: "a SecurityGroupRule of type egress does not count", specs: stack([], { type: T.sgRule, name: "out", inputs: { type: "egress", securityGroupId: ref("endpoints"), protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["10.0.0.0/16"] }, computed: { id: "r" } }), expect: ["noIngress@sts"] },
+    { name: "IPv6 only in a VPC without IPv6", specs: stack([tcpIngress(443, { ipv6CidrBlocks: ["2600:1f18:abc:ff00::/56"] })]), expect: ["noIngress@sts"] },
+    { name: "IPv6 only, before and after the block is assigned", specs: [dualStackVpc, app, endpoints([tcpIngress(443, { ipv6CidrBlocks: ["2a05:d018::/36"] })]), sts], expect: { preview: [], deployed: ["noIngress@sts"] } },
+    { name: "a CIDR outside the VPC once its IPAM CIDR is known", specs: [ipamVpc, app, endpoints([tcpIngress(443, { cidrBlocks: ["172.16.0.0/12"] })]), sts], expect: { preview: [], deployed: ["noIngress@sts"] } },
+    { name: "Keyspaces with only 443", specs: [vpc(), app, endpoints([tcpIngress(443, { cidrBlocks: ["10.0.0.0/16"] })]), interfaceEndpoint("cassandra", "cassandra", { securityGroupIds: [ref("endpoints")] })], expect: ["noIngress@cassandra"], says: ["TCP 9142"] },
+    { name: "config ports for a service", specs: stack([tcpIngress(443, { cidrBlocks: ["10.0.0.0/16"] })]), config: { ports: { sts: [443, 8443] } }, expect: ["noIngress@sts"], says: ["TCP 8443"] },
+    {
+        name: "an aws-native group with no ingress",
+        specs: [vpc(), nativeGroup, nativeSts],
+        expect: ["noIngress@native-sts"],
+    },
+    {
+        name: "0.0.0.0/0 on tcp 443",
+        specs: stack([tcpIngress(443, { cidrBlocks: ["0.0.0.0/0"] })]),
+        expect: ["worldIngress@endpoints"],
+        says: ["Ingress[0] of \"endpoints\" admits tcp 443 from 0.0.0.0/0 into security group \"endpoints\""],
+    },
+    {
+        name: "::/0 in a separate rule, and nothing from the VPC",
+        specs: stack([], { type: T.ingressRule, name: "v6-world", inputs: { securityGroupId: ref("endpoints"), ipProtocol: "-1", cidrIpv6: "::/0" }, computed: { id: "sgr-1" } }),
+        expect: ["worldIngress@v6-world", "noIngress@sts"],
+        says: ["Rule \"v6-world\" admits all traffic from ::/0"],
+    },
+    {
+        name: "a group shared by two endpoints is reported once",
+        specs: [...stack([tcpIngress(443, { cidrBlocks: ["0.0.0.0/0"] })]), interfaceEndpoint("logs", "logs", { securityGroupIds: [ref("endpoints")] })],
+        expect: ["worldIngress@endpoints"],
+    },
+];
+
+describe("vpce-endpoint-ingress", () => {
+    describe("passes", () => runCases(vpceEndpointIngress, valid));
+    describe("reports", () => runCases(vpceEndpointIngress, invalid));
+
+    it("has no verdict without Interface endpoints", async () => {
+        const verdict = await runStackPolicy(vpceEndpointIngress, [vpc(), gatewayEndpoint("s3", "s3")], "preview");
+        assert.match(verdict.notApplicable ?? "", /no Interface endpoints/);
+    });
+
+    it("declares its config with defaults", () => {
+        const schema = vpceEndpointIngress.configSchema?.properties ?? {};
+        assert.deepStrictEqual(Object.keys(schema), ["ports", "allowWorldIngress"]);
+        assert.deepStrictEqual(schema.ports.default, {});
+        assert.strictEqual(schema.allowWorldIngress.default, false);
+    });
+});

@@ -1,0 +1,96 @@
+import * as assert from "assert";
+import { vpceInterfaceSecurityGroups } from "../policies/vpce-interface-security-groups";
+import { UnknownSentinel } from "../policies/unknown-values";
+import {
+    gatewayEndpoint, interfaceEndpoint, ref, runCases, runStackPolicy, service, sg, shapes, T, tcpIngress, vpc, type StackCase,
+} from "./sg-stack-cases";
+
+const endpointSg = sg("endpoints", { ingress: [tcpIngress(443, { cidrBlocks: ["10.0.0.0/16"] })] });
+const association = (name: string, endpoint: string, group: unknown) => ({
+    type: T.association, name, inputs: { vpcEndpointId: ref(endpoint), securityGroupId: group }, computed: { id: `${name}-id` },
+});
+
+const valid: StackCase[] = [
+    { name: "an endpoint naming its own group", specs: [vpc(), endpointSg, interfaceEndpoint("sts", "sts", { securityGroupIds: [ref("endpoints")] })], expect: [] },
+    { name: "a group attached by SecurityGroupAssociation only", specs: [vpc(), endpointSg, interfaceEndpoint("sts", "sts"), association("sts-sg", "sts", ref("endpoints"))], expect: [] },
+    { name: "a group outside the stack", specs: [vpc(), interfaceEndpoint("sts", "sts", { securityGroupIds: ["sg-0123456789abcdef0"] })], expect: [] },
+    { name: "two groups, one of them outside the stack", specs: [vpc(), endpointSg, interfaceEndpoint("sts", "sts", { securityGroupIds: [ref("endpoints"), "sg-0123456789abcdef0"] })], expect: [] },
+    { name: "a gateway endpoint needs no group", specs: [vpc(), gatewayEndpoint("s3", "s3")], expect: [] },
+    { name: "an endpoint whose type is not known yet", specs: [vpc(), interfaceEndpoint("sts", "sts", { vpcEndpointType: UnknownSentinel.string })], expect: [] },
+    { name: "a whole securityGroupIds list not known yet", specs: [vpc(), interfaceEndpoint("sts", "sts", { securityGroupIds: UnknownSentinel.array })], expect: [] },
+    {
+        name: "an aws-native endpoint naming an aws-native group",
+        specs: [
+            vpc(),
+            { type: T.nativeSg, name: "native-endpoints", inputs: { vpcId: ref("main"), groupDescription: "endpoints", securityGroupIngress: [{ ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIp: "10.0.0.0/16" }] }, computed: { groupId: "sg-0native", id: "sg-0native" } },
+            { type: T.nativeEndpoint, name: "native-sts", inputs: { vpcId: ref("main"), serviceName: service("sts"), vpcEndpointType: "Interface", privateDnsEnabled: true, securityGroupIds: [ref("native-endpoints", "groupId")] }, computed: { id: "vpce-0native" } },
+        ],
+        expect: [],
+    },
+];
+
+const invalid: StackCase[] = [
+    { name: "no securityGroupIds and no association", specs: [vpc(), interfaceEndpoint("sts", "sts")], expect: ["noGroups@sts"], says: ["Interface endpoint to com.amazonaws.eu-west-1.sts", "default security group"] },
+    { name: "an empty securityGroupIds list", specs: [vpc(), interfaceEndpoint("sts", "sts", { securityGroupIds: [] })], expect: ["noGroups@sts"] },
+    { name: "an aws-native endpoint without groups", specs: [vpc(), { type: T.nativeEndpoint, name: "native-sts", inputs: { vpcId: ref("main"), serviceName: service("sts"), vpcEndpointType: "Interface" }, computed: { id: "vpce-0n" } }], expect: ["noGroups@native-sts"] },
+    {
+        name: "the VPC's defaultSecurityGroupId",
+        specs: [vpc(), interfaceEndpoint("sts", "sts", { securityGroupIds: [ref("main", "defaultSecurityGroupId")] })],
+        expect: ["defaultGroup@sts"],
+        says: ["default group of VPC \"main\"", "`securityGroupIds`"],
+    },
+    {
+        name: "an adopted DefaultSecurityGroup",
+        specs: [vpc(), { type: T.defaultSg, name: "default", inputs: { vpcId: ref("main"), ingress: [] }, computed: { id: "sg-0default" } }, interfaceEndpoint("sts", "sts", { securityGroupIds: [ref("default")] })],
+        expect: ["defaultGroup@sts"],
+        says: ["\"default\" (DefaultSecurityGroup)"],
+    },
+    {
+        name: "the default group attached by an association",
+        specs: [vpc(), interfaceEndpoint("sts", "sts"), association("sts-default", "sts", ref("main", "defaultSecurityGroupId"))],
+        expect: ["defaultGroup@sts"],
+        says: ["SecurityGroupAssociation \"sts-default\""],
+    },
+    {
+        name: "the same group inline and in an association",
+        specs: [vpc(), endpointSg, interfaceEndpoint("sts", "sts", { securityGroupIds: [ref("endpoints")] }), association("sts-sg", "sts", ref("endpoints"))],
+        expect: ["both@sts"],
+        says: ["\"endpoints\"", "SecurityGroupAssociation \"sts-sg\"", "perpetual difference"],
+    },
+    {
+        name: "the same external group inline and in an association",
+        specs: [vpc(), interfaceEndpoint("sts", "sts", { securityGroupIds: ["sg-0ext"] }), association("sts-sg", "sts", "sg-0ext")],
+        expect: ["both@sts"],
+    },
+    {
+        name: "one finding per endpoint",
+        specs: [vpc(), interfaceEndpoint("sts", "sts"), interfaceEndpoint("logs", "logs"), endpointSg, interfaceEndpoint("ecr-api", "ecr.api", { securityGroupIds: [ref("endpoints")] })],
+        expect: ["noGroups@sts", "noGroups@logs"],
+    },
+];
+
+describe("vpce-interface-security-groups", () => {
+    describe("passes", () => runCases(vpceInterfaceSecurityGroups, valid));
+    describe("reports", () => runCases(vpceInterfaceSecurityGroups, invalid));
+
+    describe("has no verdict", () => {
+        for (const shape of shapes) {
+            it(`without Interface endpoints [${shape}]`, async () => {
+                const verdict = await runStackPolicy(vpceInterfaceSecurityGroups, [vpc(), gatewayEndpoint("s3", "s3")], shape);
+                assert.deepStrictEqual(verdict.violations, []);
+                assert.match(verdict.notApplicable ?? "", /no Interface endpoints/);
+            });
+        }
+        it("never throws on odd resources", async () => {
+            const odd = [null, 1, { type: T.endpoint }, { type: T.endpoint, urn: "u", props: null }, { type: T.association, urn: "a", props: { vpcEndpointId: [] } }];
+            // eslint-disable-next-line @typescript-eslint/no-explicit-any
+            const verdict = await vpceInterfaceSecurityGroups.evaluate(odd as any);
+            assert.ok(Array.isArray(verdict.violations));
+        });
+    });
+
+    it("declares its metadata", () => {
+        assert.strictEqual(vpceInterfaceSecurityGroups.name, "vpce-interface-security-groups");
+        assert.strictEqual(vpceInterfaceSecurityGroups.enforcementLevel, "advisory");
+    });
+});
