@@ -1,4 +1,5 @@
 // Shared builders for policy test tables: resource inputs for each policy carrier.
+import * as assert from "assert";
 
 import { ResourceType } from "../policies/endpoint-policy";
 
@@ -36,3 +37,55 @@ export const s3BucketPolicy = {
         Condition: { StringEquals: { "aws:PrincipalAccount": "111122223333" } },
     }],
 };
+
+/** A row of a document-rule table: a document on some carriers, and what the rule must say. */
+export interface DocumentCase {
+    name: string;
+    /** A document (object → JSON text where the carrier takes text) or raw text. */
+    document: unknown;
+    /** Policy config; the schema defaults when absent. */
+    config?: Record<string, unknown>;
+    /** Carriers to run it on; all four by default. */
+    on?: Carrier[];
+    /** Expected message ids, in order (for `expectReports`). */
+    ids?: string[];
+    /** Substrings the messages must contain. */
+    says?: string[];
+}
+
+interface EvaluatesDocuments {
+    evaluate(type: string, props: unknown, config?: unknown): { violations: { messageId: string; message: string }[]; notApplicable?: string };
+}
+
+function evaluateCase(policy: EvaluatesDocuments, c: DocumentCase, carrier: Carrier) {
+    const { type, props } = carry(carrier, c.document);
+    return policy.evaluate(type, props, c.config);
+}
+
+/** One test per case and carrier: the rule has a verdict and reports nothing. */
+export function expectPasses(policy: EvaluatesDocuments, cases: DocumentCase[]): void {
+    for (const c of cases) {
+        for (const carrier of c.on ?? carriers) {
+            it(`${c.name} [${carrier}]`, () => {
+                const verdict = evaluateCase(policy, c, carrier);
+                assert.deepStrictEqual(verdict.violations, []);
+                assert.strictEqual(verdict.notApplicable, undefined);
+            });
+        }
+    }
+}
+
+/** One test per case and carrier: the rule reports exactly `ids`, saying each of `says`, in short messages. */
+export function expectReports(policy: EvaluatesDocuments, cases: DocumentCase[]): void {
+    for (const c of cases) {
+        for (const carrier of c.on ?? carriers) {
+            it(`${c.name} [${carrier}]`, () => {
+                const verdict = evaluateCase(policy, c, carrier);
+                assert.deepStrictEqual(verdict.violations.map((v) => v.messageId), c.ids);
+                const text = verdict.violations.map((v) => v.message).join("\n");
+                for (const s of c.says ?? []) assert.ok(text.includes(s), `expected ${JSON.stringify(s)} in:\n${text}`);
+                for (const v of verdict.violations) assert.ok(v.message.length < 600, `message too long: ${v.message.length}`);
+            });
+        }
+    }
+}

@@ -2,20 +2,13 @@ import * as assert from "assert";
 import { vpceDataPerimeter } from "../policies/vpce-data-perimeter";
 import { ResourceType } from "../policies/endpoint-policy";
 import { UnknownSentinel } from "../policies/unknown-values";
-import { carriers, carry, fullAccessPolicy, type Carrier } from "./cases";
+import { carry, fullAccessPolicy, expectPasses, expectReports, type DocumentCase } from "./cases";
 import {
     dataPerimeterExamples, dynamoDbRolePolicy, exampleAccountId, exampleOrgId, gatewayPrincipalArnPolicy,
     perimeterDefaultPolicy, s3AccountBucketsPolicy, thirdPartyAccountIds,
 } from "./document-policies";
 
-interface Case {
-    name: string;
-    document: unknown;
-    config?: Record<string, unknown>;
-    on?: Carrier[];
-    ids?: string[];
-    says?: string[];
-}
+type Case = DocumentCase;
 
 const org = { organizationIds: [exampleOrgId] };
 const orgAndPartners = { organizationIds: [exampleOrgId], accountIds: thirdPartyAccountIds };
@@ -102,36 +95,11 @@ const invalid: Case[] = [
     },
 ];
 
-function run(c: Case, carrier: Carrier) {
-    const { type, props } = carry(carrier, c.document);
-    return vpceDataPerimeter.evaluate(type, props, c.config);
-}
-
 describe("vpce-data-perimeter", () => {
-    describe("passes", () => {
-        for (const c of valid) {
-            for (const carrier of c.on ?? carriers) {
-                it(`${c.name} [${carrier}]`, () => {
-                    const verdict = run(c, carrier);
-                    assert.deepStrictEqual(verdict.violations, []);
-                    assert.strictEqual(verdict.notApplicable, undefined);
-                });
-            }
-        }
-    });
+    describe("passes", () => expectPasses(vpceDataPerimeter, valid));
 
     describe("reports", () => {
-        for (const c of invalid) {
-            for (const carrier of c.on ?? carriers) {
-                it(`${c.name} [${carrier}]`, () => {
-                    const verdict = run(c, carrier);
-                    assert.deepStrictEqual(verdict.violations.map((v) => v.messageId), c.ids);
-                    const text = verdict.violations.map((v) => v.message).join("\n");
-                    for (const s of c.says ?? []) assert.ok(text.includes(s), `expected ${JSON.stringify(s)} in:\n${text}`);
-                    for (const v of verdict.violations) assert.ok(v.message.length < 600, `message too long: ${v.message.length}`);
-                });
-            }
-        }
+        expectReports(vpceDataPerimeter, invalid);
 
         it("an example loses its pass when its org is not the configured one", () => {
             const { type, props } = carry("endpoint", perimeterDefaultPolicy);

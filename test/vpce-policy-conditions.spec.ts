@@ -2,16 +2,10 @@ import * as assert from "assert";
 import { vpcePolicyConditions, wildcardsAnchored } from "../policies/vpce-policy-conditions";
 import { ResourceType } from "../policies/endpoint-policy";
 import { UnknownSentinel } from "../policies/unknown-values";
-import { carriers, carry, fullAccessPolicy, s3BucketPolicy, type Carrier } from "./cases";
+import { fullAccessPolicy, s3BucketPolicy, expectPasses, expectReports, type DocumentCase } from "./cases";
 import { dataPerimeterExamples, dynamoDbRolePolicy, dynamoDbTablePolicy, gatewayPrincipalArnPolicy, s3AccountBucketsPolicy, s3SpecificBucketPolicy } from "./document-policies";
 
-interface Case {
-    name: string;
-    document: unknown;
-    on?: Carrier[];
-    ids?: string[];
-    says?: string[];
-}
+type Case = DocumentCase;
 
 const withCondition = (condition: unknown, extra: Record<string, unknown> = {}) =>
     ({ Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "*", Condition: condition, ...extra }] });
@@ -65,11 +59,6 @@ const invalid: Case[] = [
     { name: "statements are named by index", document: { Statement: [fullAccessPolicy.Statement[0], withCondition({ StringLike: { "aws:SourceAccount": "*" } }).Statement[0]] }, ids: ["wildcardOnIdKey"], says: ["Statement[1]"] },
 ];
 
-function run(c: Case, carrier: Carrier) {
-    const { type, props } = carry(carrier, c.document);
-    return vpcePolicyConditions.evaluate(type, props);
-}
-
 describe("vpce-policy-conditions", () => {
     describe("wildcardsAnchored", () => {
         const table: [string, boolean][] = [
@@ -79,30 +68,10 @@ describe("vpce-policy-conditions", () => {
         for (const [pattern, expected] of table) it(`${JSON.stringify(pattern)} → ${expected}`, () => assert.strictEqual(wildcardsAnchored(pattern), expected));
     });
 
-    describe("passes", () => {
-        for (const c of valid) {
-            for (const carrier of c.on ?? carriers) {
-                it(`${c.name} [${carrier}]`, () => {
-                    const verdict = run(c, carrier);
-                    assert.deepStrictEqual(verdict.violations, []);
-                    assert.strictEqual(verdict.notApplicable, undefined);
-                });
-            }
-        }
-    });
+    describe("passes", () => expectPasses(vpcePolicyConditions, valid));
 
     describe("reports", () => {
-        for (const c of invalid) {
-            for (const carrier of c.on ?? carriers) {
-                it(`${c.name} [${carrier}]`, () => {
-                    const verdict = run(c, carrier);
-                    assert.deepStrictEqual(verdict.violations.map((v) => v.messageId), c.ids);
-                    const text = verdict.violations.map((v) => v.message).join("\n");
-                    for (const s of c.says ?? []) assert.ok(text.includes(s), `expected ${JSON.stringify(s)} in:\n${text}`);
-                    for (const v of verdict.violations) assert.ok(v.message.length < 600, `message too long: ${v.message.length}`);
-                });
-            }
-        }
+        expectReports(vpcePolicyConditions, invalid);
 
         it("shortens a long value", () => {
             const verdict = vpcePolicyConditions.evaluate(ResourceType.vpcEndpoint, { policy: JSON.stringify(withCondition({ StringLike: { "aws:SourceVpc": `vpc-${"1".repeat(5000)}*` } })) });

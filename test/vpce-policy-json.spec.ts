@@ -3,19 +3,9 @@ import { vpcePolicyJson } from "../policies/vpce-policy-json";
 import { maxViolationsPerResource } from "../policies/rule";
 import { UnknownSentinel } from "../policies/unknown-values";
 import { ResourceType } from "../policies/endpoint-policy";
-import { carriers, carry, fullAccessPolicy, s3BucketPolicy, type Carrier } from "./cases";
+import { fullAccessPolicy, s3BucketPolicy, type Carrier, expectPasses, expectReports, type DocumentCase } from "./cases";
 
-interface Case {
-    name: string;
-    /** A document (object → JSON text where the carrier takes text) or raw text. */
-    document: unknown;
-    /** Carriers to run it on; all four by default. Raw text is not given to the object carrier. */
-    on?: Carrier[];
-    /** Expected message ids, in order. */
-    ids?: string[];
-    /** Substrings the messages must contain. */
-    says?: string[];
-}
+type Case = DocumentCase;
 
 const statement = (extra: Record<string, unknown>) => ({ Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "*", ...extra }] });
 const without = (key: string) => {
@@ -78,40 +68,11 @@ const invalid: Case[] = [
     { name: "a value longer than 200 characters is shortened", document: statement({ Effect: "A".repeat(5000) }), ids: ["badEffect"], says: ["…"] },
 ];
 
-function run(c: Case, carrier: Carrier) {
-    const { type, props } = carry(carrier, c.document);
-    return vpcePolicyJson.evaluate(type, props);
-}
-
-function carriersOf(c: Case): Carrier[] {
-    return c.on ?? carriers;
-}
-
 describe("vpce-policy-json", () => {
-    describe("passes", () => {
-        for (const c of valid) {
-            for (const carrier of carriersOf(c)) {
-                it(`${c.name} [${carrier}]`, () => {
-                    const verdict = run(c, carrier);
-                    assert.deepStrictEqual(verdict.violations, []);
-                    assert.strictEqual(verdict.notApplicable, undefined);
-                });
-            }
-        }
-    });
+    describe("passes", () => expectPasses(vpcePolicyJson, valid));
 
     describe("reports", () => {
-        for (const c of invalid) {
-            for (const carrier of carriersOf(c)) {
-                it(`${c.name} [${carrier}]`, () => {
-                    const verdict = run(c, carrier);
-                    assert.deepStrictEqual(verdict.violations.map((v) => v.messageId), c.ids);
-                    const text = verdict.violations.map((v) => v.message).join("\n");
-                    for (const s of c.says ?? []) assert.ok(text.includes(s), `expected ${JSON.stringify(s)} in:\n${text}`);
-                    for (const v of verdict.violations) assert.ok(v.message.length < 600, `message too long: ${v.message.length}`);
-                });
-            }
-        }
+        expectReports(vpcePolicyJson, invalid);
 
         it("a policy that is a number, on the aws endpoint", () => {
             const verdict = vpcePolicyJson.evaluate(ResourceType.vpcEndpoint, { policy: 42 });

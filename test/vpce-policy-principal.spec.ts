@@ -2,16 +2,10 @@ import * as assert from "assert";
 import { vpcePolicyPrincipal } from "../policies/vpce-policy-principal";
 import { ResourceType } from "../policies/endpoint-policy";
 import { UnknownSentinel } from "../policies/unknown-values";
-import { carriers, carry, fullAccessPolicy, s3BucketPolicy, type Carrier } from "./cases";
+import { fullAccessPolicy, s3BucketPolicy, expectPasses, expectReports, type DocumentCase } from "./cases";
 import { dataPerimeterExamples, dynamoDbRolePolicy, dynamoDbTablePolicy, gatewayPrincipalArnPolicy, s3AccountBucketsPolicy, s3SpecificBucketPolicy } from "./document-policies";
 
-interface Case {
-    name: string;
-    document: unknown;
-    on?: Carrier[];
-    ids?: string[];
-    says?: string[];
-}
+type Case = DocumentCase;
 
 const statement = (extra: Record<string, unknown>) => ({ Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "*", ...extra }] });
 const withoutPrincipal = (extra: Record<string, unknown> = {}) => {
@@ -64,36 +58,11 @@ const invalid: Case[] = [
     { name: "a long bare principal is shortened", document: statement({ Principal: `arn:aws:iam::111122223333:role/${"x".repeat(5000)}` }), ids: ["bareString"], says: ["…"] },
 ];
 
-function run(c: Case, carrier: Carrier) {
-    const { type, props } = carry(carrier, c.document);
-    return vpcePolicyPrincipal.evaluate(type, props);
-}
-
 describe("vpce-policy-principal", () => {
-    describe("passes", () => {
-        for (const c of valid) {
-            for (const carrier of c.on ?? carriers) {
-                it(`${c.name} [${carrier}]`, () => {
-                    const verdict = run(c, carrier);
-                    assert.deepStrictEqual(verdict.violations, []);
-                    assert.strictEqual(verdict.notApplicable, undefined);
-                });
-            }
-        }
-    });
+    describe("passes", () => expectPasses(vpcePolicyPrincipal, valid));
 
     describe("reports", () => {
-        for (const c of invalid) {
-            for (const carrier of c.on ?? carriers) {
-                it(`${c.name} [${carrier}]`, () => {
-                    const verdict = run(c, carrier);
-                    assert.deepStrictEqual(verdict.violations.map((v) => v.messageId), c.ids);
-                    const text = verdict.violations.map((v) => v.message).join("\n");
-                    for (const s of c.says ?? []) assert.ok(text.includes(s), `expected ${JSON.stringify(s)} in:\n${text}`);
-                    for (const v of verdict.violations) assert.ok(v.message.length < 600, `message too long: ${v.message.length}`);
-                });
-            }
-        }
+        expectReports(vpcePolicyPrincipal, invalid);
     });
 
     describe("has no verdict", () => {

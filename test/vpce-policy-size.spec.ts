@@ -2,17 +2,10 @@ import * as assert from "assert";
 import { vpcePolicySize, endpointPolicyMaxLength } from "../policies/vpce-policy-size";
 import { ResourceType } from "../policies/endpoint-policy";
 import { UnknownSentinel } from "../policies/unknown-values";
-import { carriers, carry, fullAccessPolicy, s3BucketPolicy, type Carrier } from "./cases";
+import { fullAccessPolicy, s3BucketPolicy, type Carrier, expectPasses, expectReports, type DocumentCase } from "./cases";
 import { dynamoDbTablePolicy, perimeterS3Policy, s3SpecificBucketPolicy } from "./document-policies";
 
-interface Case {
-    name: string;
-    /** A document (object → JSON text where the carrier takes text) or raw text. */
-    document: unknown;
-    on?: Carrier[];
-    ids?: string[];
-    says?: string[];
-}
+type Case = DocumentCase;
 
 const textCarriers: Carrier[] = ["endpoint", "standalone", "nativeText"];
 const awsCarriers: Carrier[] = ["endpoint", "standalone"];
@@ -72,11 +65,6 @@ const invalid: Case[] = [
     { name: "a number outside float64's range: measured as written", document: `{"Statement":[],"Id":"${"x".repeat(limit)}","N":1e400}`, on: awsCarriers, ids: ["tooLargeAsWritten"], says: ["cannot read"] },
 ];
 
-function run(c: Case, carrier: Carrier) {
-    const { type, props } = carry(carrier, c.document);
-    return vpcePolicySize.evaluate(type, props);
-}
-
 describe("vpce-policy-size", () => {
     it("builds its boundary documents as intended", () => {
         assert.strictEqual(JSON.stringify(exactly).length, limit);
@@ -85,30 +73,10 @@ describe("vpce-policy-size", () => {
         assert.strictEqual(JSON.stringify(astral).length, limit + 100);
     });
 
-    describe("passes", () => {
-        for (const c of valid) {
-            for (const carrier of c.on ?? carriers) {
-                it(`${c.name} [${carrier}]`, () => {
-                    const verdict = run(c, carrier);
-                    assert.deepStrictEqual(verdict.violations, []);
-                    assert.strictEqual(verdict.notApplicable, undefined);
-                });
-            }
-        }
-    });
+    describe("passes", () => expectPasses(vpcePolicySize, valid));
 
     describe("reports", () => {
-        for (const c of invalid) {
-            for (const carrier of c.on ?? carriers) {
-                it(`${c.name} [${carrier}]`, () => {
-                    const verdict = run(c, carrier);
-                    assert.deepStrictEqual(verdict.violations.map((v) => v.messageId), c.ids);
-                    const text = verdict.violations.map((v) => v.message).join("\n");
-                    for (const s of c.says ?? []) assert.ok(text.includes(s), `expected ${JSON.stringify(s)} in:\n${text}`);
-                    for (const v of verdict.violations) assert.ok(v.message.length < 600, `message too long: ${v.message.length}`);
-                });
-            }
-        }
+        expectReports(vpcePolicySize, invalid);
 
         it("never echoes the document", () => {
             const verdict = vpcePolicySize.evaluate(ResourceType.vpcEndpoint, { policy: JSON.stringify(oneOver) });
