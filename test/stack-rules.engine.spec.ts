@@ -9,10 +9,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { PolicyPackProcess, type Diagnostic, type PolicyPackConfigFile, type RunResult } from "../engine";
 import { fullAccessPolicy, s3BucketPolicy } from "./cases";
-import { ref, Stack, T, urnOf, type Shape } from "./stacks";
+import { svc, ref, Stack, T, urnOf, type Shape } from "./stacks";
 
 const repoRoot = path.join(__dirname, "..");
-const svc = (suffix: string) => `com.amazonaws.us-east-1.${suffix}`;
 const customer = "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0";
 const restrictive = JSON.stringify(s3BucketPolicy);
 const stackPolicies = ["vpce-policy-explicit", "vpce-policy-supported", "vpce-single-policy", "vpce-gateway-principal", "vpce-policy-service-actions"];

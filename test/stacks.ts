@@ -406,3 +406,15 @@ function oddStacks(): unknown[][] {
         [{ type: e, urn: u("j"), props: { serviceName: "com.amazonaws.us-east-1.s3", policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:" + "a".repeat(100000), Resource: "*" }] }) } }],
     ];
 }
+
+/** A service name in us-east-1. */
+export const svc = (suffix: string) => `com.amazonaws.us-east-1.${suffix}`;
+
+/** A case's stack: a VPC, then whatever `add` builds in it. */
+export function stackWith(add: (s: Stack, vpc: ReturnType<Stack["vpc"]>) => void): () => Stack {
+    return () => {
+        const s = new Stack();
+        add(s, s.vpc());
+        return s;
+    };
+}

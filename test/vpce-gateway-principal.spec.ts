@@ -1,17 +1,8 @@
 import { vpceGatewayPrincipal } from "../policies/vpce-gateway-principal";
 import { s3BucketPolicy } from "./cases";
-import { ref, Stack, stackRuleTable, T, type StackCase } from "./stacks";
+import { svc, stackWith, ref, stackRuleTable, T, type StackCase } from "./stacks";
 
-const svc = (suffix: string) => `com.amazonaws.us-east-1.${suffix}`;
 const withPrincipal = (principal: unknown, extra: Record<string, unknown> = {}) => JSON.stringify({ Statement: [{ Sid: "Read", Effect: "Allow", Principal: principal, Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*", ...extra }] });
-
-function stackWith(add: (s: Stack, vpc: ReturnType<Stack["vpc"]>) => void): () => Stack {
-    return () => {
-        const s = new Stack();
-        add(s, s.vpc());
-        return s;
-    };
-}
 
 const valid: StackCase[] = [
     { name: "Principal \"*\" with an aws:PrincipalArn condition", stack: stackWith((s, v) => s.endpoint("s3", v, svc("s3"), { policy: withPrincipal("*", { Condition: { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::111122223333:role/app-*" } } }) })) },

@@ -1,20 +1,10 @@
 import { vpcePolicyExplicit } from "../policies/vpce-policy-explicit";
 import { UnknownSentinel } from "../policies/unknown-values";
 import { fullAccessPolicy, s3BucketPolicy } from "./cases";
-import { awsDefaultPolicyText, ref, Stack, stackRuleTable, T, type StackCase } from "./stacks";
+import { svc, stackWith, awsDefaultPolicyText, ref, Stack, stackRuleTable, T, type StackCase } from "./stacks";
 
-const svc = (suffix: string) => `com.amazonaws.us-east-1.${suffix}`;
 const restrictive = JSON.stringify(s3BucketPolicy);
 const allow = (action: unknown, extra: Record<string, unknown> = {}) => JSON.stringify({ Statement: [{ Effect: "Allow", Principal: "*", Action: action, Resource: "*", ...extra }] });
-
-/** A VPC and one endpoint built by `add`. */
-function stackWith(add: (s: Stack, vpc: ReturnType<Stack["vpc"]>) => void): () => Stack {
-    return () => {
-        const s = new Stack();
-        add(s, s.vpc());
-        return s;
-    };
-}
 
 const valid: StackCase[] = [
     { name: "a gateway endpoint with a narrow inline policy", stack: stackWith((s, v) => s.endpoint("s3", v, svc("s3"), { policy: restrictive })) },

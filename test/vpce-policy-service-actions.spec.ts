@@ -1,7 +1,6 @@
 import { vpcePolicyServiceActions } from "../policies/vpce-policy-service-actions";
-import { Stack, stackRuleTable, type StackCase } from "./stacks";
+import { svc, Stack, stackRuleTable, type StackCase } from "./stacks";
 
-const svc = (suffix: string) => `com.amazonaws.us-east-1.${suffix}`;
 const policy = (statements: Record<string, unknown>[]) => JSON.stringify({ Statement: statements.map((s) => ({ Effect: "Allow", Principal: "*", Resource: "*", ...s })) });
 const allow = (...actions: string[]) => policy([{ Action: actions }]);
 

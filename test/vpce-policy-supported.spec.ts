@@ -1,19 +1,10 @@
 import { vpcePolicySupported } from "../policies/vpce-policy-supported";
 import { fullAccessPolicy, s3BucketPolicy } from "./cases";
-import { awsDefaultPolicyText, ref, Stack, stackRuleTable, T, type StackCase } from "./stacks";
+import { svc, stackWith, awsDefaultPolicyText, ref, stackRuleTable, T, type StackCase } from "./stacks";
 
-const svc = (suffix: string) => `com.amazonaws.us-east-1.${suffix}`;
 const customer = "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0";
 const restrictive = JSON.stringify(s3BucketPolicy);
 const full = JSON.stringify(fullAccessPolicy);
-
-function stackWith(add: (s: Stack, vpc: ReturnType<Stack["vpc"]>) => void): () => Stack {
-    return () => {
-        const s = new Stack();
-        add(s, s.vpc());
-        return s;
-    };
-}
 
 const valid: StackCase[] = [
     { name: "a policy on an interface endpoint to a supported service", stack: stackWith((s, v) => s.endpoint("sts", v, svc("sts"), { vpcEndpointType: "Interface", policy: restrictive })) },

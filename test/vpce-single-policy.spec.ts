@@ -1,19 +1,10 @@
 import { vpceSinglePolicy } from "../policies/vpce-single-policy";
 import { UnknownSentinel } from "../policies/unknown-values";
 import { s3BucketPolicy } from "./cases";
-import { ref, Stack, stackRuleTable, T, type StackCase } from "./stacks";
+import { svc, stackWith, ref, stackRuleTable, T, type StackCase } from "./stacks";
 
-const svc = (suffix: string) => `com.amazonaws.us-east-1.${suffix}`;
 const restrictive = JSON.stringify(s3BucketPolicy);
 const other = JSON.stringify({ Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::other/*" }] });
-
-function stackWith(add: (s: Stack, vpc: ReturnType<Stack["vpc"]>) => void): () => Stack {
-    return () => {
-        const s = new Stack();
-        add(s, s.vpc());
-        return s;
-    };
-}
 
 const valid: StackCase[] = [
     { name: "an inline policy only", stack: stackWith((s, v) => s.endpoint("s3", v, svc("s3"), { policy: restrictive })) },
