@@ -95,7 +95,7 @@ function hasJsonType(value: unknown, type: PolicyConfigJSONSchema["type"]): bool
 }
 
 /** The fields of a `Policy` that come from metadata. */
-function policyFields(meta: PolicyMetadata) {
+export function policyFields(meta: PolicyMetadata) {
     return {
         name: meta.name,
         displayName: meta.displayName,
@@ -107,8 +107,9 @@ function policyFields(meta: PolicyMetadata) {
     };
 }
 
-const internalErrorNote = (e: unknown) =>
-    `vpce-guard could not evaluate this resource (${e instanceof Error ? e.message : String(e)}); no verdict. Please report this.`;
+/** The not-applicable reason given instead of an exception that escaped a rule. */
+export const internalErrorNote = (e: unknown, subject = "resource") =>
+    `vpce-guard could not evaluate this ${subject} (${e instanceof Error ? e.message : String(e)}); no verdict. Please report this.`;
 
 /** A rule about the content of an endpoint policy document, on each carrier's inputs. */
 export interface DocumentRule<M extends Record<string, string>, C extends Record<string, unknown>> {

@@ -3,7 +3,7 @@
 // edits, and the wrapper turns the verdict into the framework's calls without ever throwing.
 
 import type { ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
-import { Findings, readConfig, type MessageData, type PolicyMetadata, type Violation } from "./rule";
+import { Findings, internalErrorNote, policyFields, readConfig, type MessageData, type PolicyMetadata, type Violation } from "./rule";
 import { stackGraph, type GraphResource, type StackGraph } from "./stack-graph";
 
 /** One violation of a stack policy, on the resource to edit. */
@@ -49,9 +49,6 @@ export type StackPolicy = StackValidationPolicy & {
     evaluate(resources: readonly GraphResource[], config?: unknown): Promise<StackVerdict>;
 };
 
-const internalErrorNote = (e: unknown) =>
-    `vpce-guard could not evaluate this stack (${e instanceof Error ? e.message : String(e)}); no verdict. Please report this.`;
-
 export function stackPolicy<M extends Record<string, string>, C extends Record<string, unknown>>(rule: StackRule<M, C>): StackPolicy {
     const evaluate = async (resources: readonly GraphResource[], rawConfig?: unknown): Promise<StackVerdict> => {
         try {
@@ -60,24 +57,18 @@ export function stackPolicy<M extends Record<string, string>, C extends Record<s
             const violations = findings.result();
             return violations.length === 0 && reason ? { violations, notApplicable: reason } : { violations };
         } catch (e) {
-            return { violations: [], notApplicable: internalErrorNote(e) };
+            return { violations: [], notApplicable: internalErrorNote(e, "stack") };
         }
     };
     return {
-        name: rule.meta.name,
-        displayName: rule.meta.displayName,
-        description: rule.meta.description,
-        enforcementLevel: rule.meta.enforcementLevel,
-        severity: rule.meta.severity,
-        remediationSteps: rule.meta.remediationSteps,
-        configSchema: { properties: rule.meta.configProperties },
+        ...policyFields(rule.meta),
         evaluate,
         validateStack: async (args: StackValidationArgs, reportViolation: ReportViolation) => {
             let verdict: StackVerdict;
             try {
                 verdict = await evaluate(args.resources, args.getConfig());
             } catch (e) {
-                verdict = { violations: [], notApplicable: internalErrorNote(e) };
+                verdict = { violations: [], notApplicable: internalErrorNote(e, "stack") };
             }
             for (const v of verdict.violations) {
                 try {
