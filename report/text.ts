@@ -1,58 +1,53 @@
-// The text report: policy diagnostics grouped by resource, as `pulumi preview` prints policy
-// violations, with a summary line of counts per level.
+// The text report: per stack, the policy violations grouped by resource (as `pulumi preview` prints
+// them), what the reader noted about the file, and a summary line with counts per level.
 
-import type { Diagnostic } from "../engine/types";
+import { documentKindNames, plural } from "../cli/stack-files";
+import type { AuditReport, AuditStack, LevelCounts } from "./audit";
 
-export interface TextReportHeader {
-    packName: string;
-    packVersion: string;
-    /** What was analysed, e.g. `network/dev`. */
-    subject: string;
-    resourceCount: number;
-}
+export { describeUrn } from "./urn";
 
-const levelOrder: Record<string, number> = { mandatory: 0, remediate: 1, advisory: 2, disabled: 3 };
-
-/** `urn:pulumi:stack::project::type::name` → type and name (the type of a child is its last part). */
-export function describeUrn(urn: string): { type: string; name: string } {
-    const parts = urn.split("::");
-    if (parts.length < 4) return { type: "", name: urn || "(stack)" };
-    const typePath = parts[2].split("$");
-    return { type: typePath[typePath.length - 1], name: parts.slice(3).join("::") };
-}
-
-export function formatTextReport(header: TextReportHeader, diagnostics: Diagnostic[]): string {
-    const lines: string[] = [];
-    lines.push(`vpce-guard: ${header.packName} v${header.packVersion} on ${header.subject} (${header.resourceCount} resources)`, "");
-    const byResource = new Map<string, Diagnostic[]>();
-    for (const d of diagnostics) {
-        const list = byResource.get(d.urn) ?? [];
-        list.push(d);
-        byResource.set(d.urn, list);
+export function formatTextReport(report: AuditReport): string {
+    const packs = report.policyPacks
+        .map((p) => `${p.name} v${p.version}${p.configFile !== undefined ? ` (${p.configFile})` : ""}`)
+        .join(", ");
+    const showPack = report.policyPacks.length > 1;
+    const blocks = report.stacks.map((s) => stackBlock(s, packs, showPack));
+    if (report.stacks.length > 1) {
+        blocks.push(`Total: ${counts(report.summary)} in ${plural(report.summary.stacks, "stack")}.`);
     }
-    if (byResource.size === 0) {
+    return blocks.join("\n\n") + "\n";
+}
+
+function stackBlock(stack: AuditStack, packs: string, showPack: boolean): string {
+    const lines: string[] = [];
+    const where = stack.name === stack.file ? stack.file : `${stack.name} (${stack.file}, ${documentKindNames[stack.kind]})`;
+    lines.push(`vpce-guard: ${packs} on ${where} (${plural(stack.resourceCount, "resource")})`, "");
+    if (stack.violations.length === 0) {
         lines.push("No policy violations.");
     } else {
         lines.push("Policy violations:");
-        for (const [urn, list] of byResource) {
-            const { type, name } = describeUrn(urn);
-            lines.push(`    ${type ? `${type}: ` : ""}${name}`);
-            list.sort((a, b) => (levelOrder[a.enforcementLevel] ?? 9) - (levelOrder[b.enforcementLevel] ?? 9) || a.policyName.localeCompare(b.policyName));
-            for (const d of list) {
-                lines.push(`        - [${d.enforcementLevel}]  ${d.policyName}`);
-                for (const line of violationText(d).split("\n")) lines.push(`          ${line}`);
+        let urn: string | undefined;
+        for (const v of stack.violations) {
+            if (v.urn !== urn) {
+                urn = v.urn;
+                lines.push(`    ${v.resourceType ? `${v.resourceType}: ` : ""}${v.resourceName}${v.line !== undefined ? `  (line ${v.line})` : ""}`);
             }
+            lines.push(`        - [${v.enforcementLevel}]  ${showPack ? `${v.policyPack}/` : ""}${v.policy}`);
+            for (const line of v.message.split("\n")) lines.push(`          ${line}`);
         }
     }
-    const counts = new Map<string, number>();
-    for (const d of diagnostics) counts.set(d.enforcementLevel, (counts.get(d.enforcementLevel) ?? 0) + 1);
-    const summary = [...counts].sort((a, b) => (levelOrder[a[0]] ?? 9) - (levelOrder[b[0]] ?? 9)).map(([level, n]) => `${n} ${level}`);
-    lines.push("", `Summary: ${summary.length ? summary.join(", ") : "0"} violation(s) on ${byResource.size} resource(s).`);
+    if (stack.notes.length > 0) {
+        lines.push("", "Notes:");
+        for (const note of stack.notes) lines.push(`    - ${note}`);
+    }
+    lines.push("", `Summary: ${counts(stack.summary)}.`);
     return lines.join("\n");
 }
 
-/** The framework prefixes a violation message with the policy's description; print only what is specific. */
-function violationText(d: Diagnostic): string {
-    const prefix = `${d.description}\n`;
-    return d.description && d.message.startsWith(prefix) ? d.message.slice(prefix.length) : d.message;
+/** `1 mandatory, 2 advisory violation(s) on 3 resource(s)`, or `0 violation(s) on 0 resource(s)`. */
+function counts(c: LevelCounts): string {
+    const parts: string[] = [];
+    if (c.mandatory > 0) parts.push(`${c.mandatory} mandatory`);
+    if (c.advisory > 0) parts.push(`${c.advisory} advisory`);
+    return `${parts.length > 0 ? parts.join(", ") : "0"} violation(s) on ${c.resources} resource(s)`;
 }
