@@ -128,12 +128,26 @@ function knownString(value: unknown): string | undefined {
 /** The CIDR blocks of a VPC in the stack: what AWS assigned (outputs) when known, else what was asked. */
 export interface VpcCidrs {
     ipv4: Maybe<Cidr> | undefined;
+    /** Secondary IPv4 blocks associated in the stack; `Unknown` for one not known yet, or one that may belong to this VPC. */
+    secondaryIpv4: Maybe<Cidr>[];
     /** Undefined when the VPC has no IPv6 block; `Unknown` while Amazon has not assigned it. */
     ipv6: Maybe<Cidr> | undefined;
 }
 
-export function vpcCidrs(vpc: StackNode): VpcCidrs {
-    return { ipv4: computedCidr(vpc, "cidrBlock"), ipv6: vpc.provider === "aws-native" ? computedCidr(vpc, "ipv6CidrBlocks") : awsIpv6Cidr(vpc) };
+export function vpcCidrs(graph: StackGraph, vpc: StackNode): VpcCidrs {
+    const blocks = graph.referrers(vpc, "cidrBlockVpc");
+    const secondaryIpv4: Maybe<Cidr>[] = [];
+    for (const block of blocks.nodes) {
+        const cidr = computedCidr(block, "cidrBlock");
+        if (cidr !== undefined) secondaryIpv4.push(cidr);
+        else if (block.inputs?.ipv4IpamPoolId !== undefined || block.outputs.ipv4IpamPoolId !== undefined) secondaryIpv4.push(Unknown);
+    }
+    if (blocks.uncertain.some((b) => !blocks.nodes.includes(b))) secondaryIpv4.push(Unknown);
+    return {
+        ipv4: computedCidr(vpc, "cidrBlock"),
+        secondaryIpv4,
+        ipv6: vpc.provider === "aws-native" ? computedCidr(vpc, "ipv6CidrBlocks") : awsIpv6Cidr(vpc),
+    };
 }
 
 /** A CIDR attribute AWS may compute (IPAM pools, Amazon-provided IPv6): outputs first, then inputs. */

@@ -8,7 +8,7 @@
 import { rememberedInputs } from "./inputs-memory";
 import { containsUnknown, isUnknown, unwrapProps } from "./unknown-values";
 
-export type Role = "endpoint" | "endpointPolicy" | "securityGroup" | "securityGroupRule" | "securityGroupAssociation" | "vpc";
+export type Role = "endpoint" | "endpointPolicy" | "securityGroup" | "securityGroupRule" | "securityGroupAssociation" | "vpc" | "vpcCidrBlock";
 
 export const roleTypes: Readonly<Record<Role, readonly string[]>> = {
     endpoint: ["aws:ec2/vpcEndpoint:VpcEndpoint", "aws-native:ec2:VpcEndpoint"],
@@ -23,6 +23,8 @@ export const roleTypes: Readonly<Record<Role, readonly string[]>> = {
     ],
     securityGroupAssociation: ["aws:ec2/securityGroupAssociation:SecurityGroupAssociation"],
     vpc: ["aws:ec2/vpc:Vpc", "aws-native:ec2:Vpc"],
+    /** A VPC's secondary CIDR block. */
+    vpcCidrBlock: ["aws:ec2/vpcIpv4CidrBlockAssociation:VpcIpv4CidrBlockAssociation", "aws-native:ec2:VpcCidrBlock"],
 };
 
 const roleOfType = new Map<string, Role>(
@@ -171,6 +173,7 @@ export const links = {
     },
     associationEndpoint: { from: "securityGroupAssociation", to: { roles: ["endpoint"] }, property: { default: "vpcEndpointId" } },
     associationSecurityGroup: { from: "securityGroupAssociation", to: { roles: ["securityGroup"] }, property: { default: "securityGroupId" } },
+    cidrBlockVpc: { from: "vpcCidrBlock", to: { roles: ["vpc"] }, property: { default: "vpcId" } },
 } as const satisfies Record<string, Link>;
 
 export type LinkName = keyof typeof links;

@@ -71,7 +71,7 @@ export const vpceEndpointIngress = stackPolicy<typeof messages, VpceEndpointIngr
             const ports = view.service === undefined ? undefined : interfacePorts(view.service, config.ports);
             if (ports === undefined) continue;
             const vpc = vpcOf(graph.follow(view.node, "endpointVpc"));
-            const cidrs: VpcCidrs = vpc.kind === "stack" ? vpcCidrs(vpc.vpc) : { ipv4: Unknown, ipv6: Unknown };
+            const cidrs: VpcCidrs = vpc.kind === "stack" ? vpcCidrs(graph, vpc.vpc) : { ipv4: Unknown, secondaryIpv4: [], ipv6: Unknown };
             const match = insideVpc(cidrs);
             for (const port of ports) {
                 const admission = admitsTcp(ingress, port, match, "ingress");
@@ -87,16 +87,24 @@ export const vpceEndpointIngress = stackPolicy<typeof messages, VpceEndpointIngr
 /** Sources inside the VPC: its CIDRs (private ranges when unknown), any security group, self, any prefix list. */
 function insideVpc(cidrs: VpcCidrs): PeerMatcher {
     return {
-        cidr: (c) => (c.family === "ipv4" ? insideBlock(c, cidrs.ipv4) : insideIpv6(c, cidrs.ipv6)),
+        cidr: (c) => (c.family === "ipv4" ? insideIpv4(c, cidrs) : insideIpv6(c, cidrs.ipv6)),
         group: () => "yes",
         prefixList: () => "yes",
         self: "yes",
     };
 }
 
-function insideBlock(c: Cidr, block: Cidr | typeof Unknown | undefined): Tri {
-    if (block !== undefined && block !== Unknown) return cidrsOverlap(c, block) ? "yes" : "no";
-    return overlapsPrivate(c) ? "yes" : "no";
+/** IPv4: the VPC's CIDR and its secondary blocks when known (any private range while the primary is not). */
+function insideIpv4(c: Cidr, cidrs: VpcCidrs): Tri {
+    const primary = cidrs.ipv4;
+    if (primary === undefined || primary === Unknown) return overlapsPrivate(c) ? "yes" : "no";
+    let verdict: Tri = cidrsOverlap(c, primary) ? "yes" : "no";
+    for (const block of cidrs.secondaryIpv4) {
+        if (verdict === "yes") break;
+        if (block === Unknown) verdict = overlapsPrivate(c) ? "unknown" : verdict;
+        else if (cidrsOverlap(c, block)) verdict = "yes";
+    }
+    return verdict;
 }
 
 /** IPv6: the VPC's block when known; a ULA block always; an Amazon-provided block not known yet can't be told. */

@@ -40,6 +40,8 @@ export const T = {
     nativeIngress: "aws-native:ec2:SecurityGroupIngress",
     nativeEgress: "aws-native:ec2:SecurityGroupEgress",
     association: "aws:ec2/securityGroupAssociation:SecurityGroupAssociation",
+    cidrBlock: "aws:ec2/vpcIpv4CidrBlockAssociation:VpcIpv4CidrBlockAssociation",
+    nativeCidrBlock: "aws-native:ec2:VpcCidrBlock",
 } as const;
 
 export const urnOf = (type: string, name: string) => `urn:pulumi:dev::network::${type}::${name}`;

@@ -15,6 +15,21 @@ const nativeGroup: Spec = { type: T.nativeSg, name: "native-endpoints", inputs: 
 const nativeSts: Spec = { type: T.nativeEndpoint, name: "native-sts", inputs: { vpcId: ref("main"), serviceName: service("sts"), vpcEndpointType: "Interface", securityGroupIds: [ref("native-endpoints", "groupId")] }, computed: { id: "vpce-0n" } };
 
 const valid: StackCase[] = [
+    {
+        name: "tcp 443 from a secondary CIDR block associated with the VPC",
+        specs: stack([tcpIngress(443, { cidrBlocks: ["100.64.0.0/16"] })], { type: T.cidrBlock, name: "secondary", inputs: { vpcId: ref("main"), cidrBlock: "100.64.0.0/16" }, computed: { id: "vpc-cidr-assoc-0a" } }),
+        expect: [],
+    },
+    {
+        name: "tcp 443 from a secondary aws-native VpcCidrBlock",
+        specs: stack([tcpIngress(443, { cidrBlocks: ["172.20.0.0/16"] })], { type: T.nativeCidrBlock, name: "secondary", inputs: { vpcId: ref("main"), cidrBlock: "172.20.0.0/16" }, computed: { id: "vpc-cidr-assoc-0b" } }),
+        expect: [],
+    },
+    {
+        name: "a private source when a secondary block comes from an IPAM pool: no verdict",
+        specs: stack([tcpIngress(443, { cidrBlocks: ["172.20.0.0/16"] })], { type: T.cidrBlock, name: "secondary", inputs: { vpcId: ref("main"), ipv4IpamPoolId: "ipam-pool-0abc", ipv4NetmaskLength: 20 }, computed: { id: "vpc-cidr-assoc-0c", cidrBlock: "172.20.0.0/20" } }),
+        expect: [],
+    },
     { name: "tcp 443 from the VPC's CIDR", specs: stack([tcpIngress(443, { cidrBlocks: ["10.0.0.0/16"] })]), expect: [] },
     { name: "tcp 443 from one subnet of the VPC", specs: stack([tcpIngress(443, { cidrBlocks: ["10.0.128.0/20"] })]), expect: [] },
     { name: "tcp 443 from the workloads' group", specs: stack([tcpIngress(443, { securityGroups: [ref("app")] })]), expect: [] },
@@ -73,6 +88,7 @@ const valid: StackCase[] = [
 const invalid: StackCase[] = [
     { name: "only tcp 22", specs: stack([tcpIngress(22, { cidrBlocks: ["10.0.0.0/16"] })]), expect: ["noIngress@sts"], says: ["TCP 443", "\"endpoints\"", "the VPC's CIDR (10.0.0.0/16)"] },
     { name: "no ingress at all", specs: stack([]), expect: ["noIngress@sts"] },
+    { name: "a CIDR in neither the VPC's primary nor its secondary block", specs: stack([tcpIngress(443, { cidrBlocks: ["192.168.0.0/16"] })], { type: T.cidrBlock, name: "secondary", inputs: { vpcId: ref("main"), cidrBlock: "100.64.0.0/16" }, computed: { id: "vpc-cidr-assoc-0d" } }), expect: ["noIngress@sts"] },
     { name: "tcp 443 from another network", specs: stack([tcpIngress(443, { cidrBlocks: ["192.168.0.0/16"] })]), expect: ["noIngress@sts"] },
     { name: "udp 443", specs: stack([{ protocol: "udp", fromPort: 443, toPort: 443, cidrBlocks: ["10.0.0.0/16"] }]), expect: ["noIngress@sts"] },
     { name: "tcp with port -1 (refused by AWS)", specs: stack([{ protocol: "tcp", fromPort: -1, toPort: -1, cidrBlocks: ["10.0.0.0/16"] }]), expect: ["noIngress@sts"] },
