@@ -1,32 +1,53 @@
-// Time to port of a policy pack against the empty pack (the cost of @pulumi/policy alone):
-// N interleaved starts of each (A B A B ...), medians and their ratio.
+// Time to port: spawn through @pulumi/pulumi/cmd/run-policy-pack (as the Pulumi CLI does) until the
+// pack prints its port. Several packs, started in turn (A B C A B C …, the order rotated each
+// round), so all of them see the same machine.
 //
-//   node bin/bench/startup.js <pack-dir> [N=11]
+//   node bin/bench/startup.js <pack-dir> [N=11]     one pack against the empty pack
 
 import * as fs from "fs";
 import * as path from "path";
 import { PolicyPackProcess } from "../engine";
+import { median } from "./stats";
 
-function findEmptyPack(): string {
-    // From bench/ (ts-node) or bin/bench/ (compiled), the fixture is under the repo's test/.
-    for (let dir = __dirname; ; dir = path.dirname(dir)) {
-        const candidate = path.join(dir, "test", "fixtures", "empty-pack");
-        if (fs.existsSync(path.join(candidate, "PulumiPolicy.yaml"))) return candidate;
-        if (path.dirname(dir) === dir) throw new Error("test/fixtures/empty-pack not found above " + __dirname);
-    }
+export interface PackUnderTest {
+    label: string;
+    dir: string;
 }
 
-function median(values: number[]): number {
-    const sorted = [...values].sort((a, b) => a - b);
-    const mid = Math.floor(sorted.length / 2);
-    return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+export interface StartupResult {
+    label: string;
+    samples: number[];
+    median: number;
 }
 
-async function timeToPort(dir: string): Promise<number> {
+export async function timeToPort(dir: string): Promise<number> {
     const pack = await PolicyPackProcess.start(dir);
     await pack.close();
     return pack.startupMs;
 }
+
+export async function measureStartup(packs: readonly PackUnderTest[], rounds: number, onRound?: (round: number) => void): Promise<StartupResult[]> {
+    const samples = packs.map(() => [] as number[]);
+    // One unmeasured start each: the first start of a pack pays for a cold file cache.
+    for (const p of packs) await timeToPort(p.dir);
+    for (let round = 0; round < rounds; round++) {
+        for (let k = 0; k < packs.length; k++) {
+            const i = (round + k) % packs.length;
+            samples[i].push(await timeToPort(packs[i].dir));
+        }
+        onRound?.(round + 1);
+    }
+    return packs.map((p, i) => ({ label: p.label, samples: samples[i], median: median(samples[i]) }));
+}
+
+/** The repository: the nearest directory above this file with the pack's PulumiPolicy.yaml (bench/ or bin/bench/). */
+export const repoRoot = ((): string => {
+    for (let dir = __dirname; ; dir = path.dirname(dir)) {
+        if (fs.existsSync(path.join(dir, "PulumiPolicy.yaml")) && fs.existsSync(path.join(dir, "package.json"))) return dir;
+        if (path.dirname(dir) === dir) throw new Error(`the vpce-guard repository was not found above ${__dirname}`);
+    }
+})();
+export const emptyPackDir = path.join(repoRoot, "test", "fixtures", "empty-pack");
 
 async function main(): Promise<void> {
     const [target, countArg] = process.argv.slice(2);
@@ -36,26 +57,17 @@ async function main(): Promise<void> {
     }
     const n = countArg === undefined ? 11 : Number(countArg);
     if (!Number.isInteger(n) || n < 1) throw new Error(`N must be a positive integer (got ${countArg})`);
-
-    const packDir = path.resolve(target);
-    const emptyDir = findEmptyPack();
-    const pack: number[] = [];
-    const empty: number[] = [];
-    for (let i = 0; i < n; i++) {
-        pack.push(await timeToPort(packDir));
-        empty.push(await timeToPort(emptyDir));
-    }
-
-    const packMedian = median(pack);
-    const emptyMedian = median(empty);
-    const label = path.relative(process.cwd(), packDir) || ".";
+    const [pack, empty] = await measureStartup([{ label: target, dir: path.resolve(target) }, { label: "empty-pack", dir: emptyPackDir }], n);
     console.log(`time to port, median of ${n} interleaved starts each`);
-    console.log(`  ${label}: ${packMedian.toFixed(0)} ms   (min ${Math.min(...pack).toFixed(0)}, max ${Math.max(...pack).toFixed(0)})`);
-    console.log(`  empty-pack: ${emptyMedian.toFixed(0)} ms   (min ${Math.min(...empty).toFixed(0)}, max ${Math.max(...empty).toFixed(0)})`);
-    console.log(`  ratio: ${(packMedian / emptyMedian).toFixed(2)}x`);
+    for (const r of [pack, empty]) {
+        console.log(`  ${r.label}: ${r.median.toFixed(0)} ms   (min ${Math.min(...r.samples).toFixed(0)}, max ${Math.max(...r.samples).toFixed(0)})`);
+    }
+    console.log(`  ratio: ${(pack.median / empty.median).toFixed(2)}x`);
 }
 
-main().catch((e: unknown) => {
-    console.error(e instanceof Error ? e.message : e);
-    process.exit(1);
-});
+if (require.main === module) {
+    main().catch((e: unknown) => {
+        console.error(e instanceof Error ? e.message : e);
+        process.exit(1);
+    });
+}

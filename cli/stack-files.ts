@@ -344,6 +344,10 @@ function urnLines(text: string, urns: readonly string[]): Record<string, number>
     const lines: Record<string, number> = {};
     const wanted = new Set(urns);
     const pattern = /"urn"\s*:\s*("(?:[^"\\]|\\.)*")/g;
+    // Matches come in text order: lines are counted on from the previous match, never from the
+    // start (which made reading a 50,000-resource export quadratic).
+    let line = 1;
+    let counted = 0;
     for (let m = pattern.exec(text); m !== null && wanted.size > 0; m = pattern.exec(text)) {
         let urn: string;
         try {
@@ -351,9 +355,22 @@ function urnLines(text: string, urns: readonly string[]): Record<string, number>
         } catch {
             continue;
         }
-        if (wanted.delete(urn)) lines[urn] = positionAt(text, m.index).line;
+        if (!wanted.delete(urn)) continue;
+        line += lineBreaks(text, counted, m.index);
+        counted = m.index;
+        lines[urn] = line;
     }
     return lines;
+}
+
+/** Line breaks in `text[from, to)`, counted as `positionAt` counts them (LF, CRLF, lone CR). */
+function lineBreaks(text: string, from: number, to: number): number {
+    let n = 0;
+    for (let i = from; i < to; i++) {
+        const c = text.charCodeAt(i);
+        if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) n++;
+    }
+    return n;
 }
 
 function finish(

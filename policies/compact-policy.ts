@@ -20,6 +20,72 @@ export function compactPolicyJson(value: unknown): string | undefined {
     return write(value, out, 0) ? out.join("") : undefined;
 }
 
+/**
+ * `characterCount(compactPolicyJson(value))` without building the text (the size rule runs on every
+ * document of every Analyze call): the same walk, counting instead of writing.
+ */
+export function compactPolicyLength(value: unknown): number | undefined {
+    const n = lengthOf(value, 0);
+    return n < 0 ? undefined : n;
+}
+
+/** Characters of `write`'s output for `value`; -1 when `write` refuses it. */
+function lengthOf(value: unknown, depth: number): number {
+    if (depth > maxDepth) return -1;
+    if (value === null) return 4;
+    switch (typeof value) {
+        case "boolean": return value ? 4 : 5;
+        case "number": return Number.isFinite(value) ? goFloat(value).length : -1;
+        case "string": return goStringLength(value);
+        case "object": break;
+        default: return -1;
+    }
+    let n = 2;
+    if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) {
+            const m = lengthOf(value[i], depth + 1);
+            if (m < 0) return -1;
+            n += m + (i > 0 ? 1 : 0);
+        }
+        return n;
+    }
+    const keys = Object.keys(value);
+    // Keys with surrogates may collapse into one as Go decodes them: count what `write` writes.
+    if (keys.some((k) => /[\ud800-\udfff]/.test(k))) {
+        const out: string[] = [];
+        return write(value, out, depth) ? characterCount(out.join("")) : -1;
+    }
+    for (let i = 0; i < keys.length; i++) {
+        const m = lengthOf((value as Record<string, unknown>)[keys[i]], depth + 1);
+        if (m < 0) return -1;
+        n += goStringLength(keys[i]) + 1 + m + (i > 0 ? 1 : 0);
+    }
+    return n;
+}
+
+/** Characters (code points) of `goString(s)`. */
+function goStringLength(s: string): number {
+    let n = 2;
+    for (let i = 0; i < s.length; i++) {
+        const c = s.charCodeAt(i);
+        if (c < 0x20) {
+            n += c === 0x08 || c === 0x0c || c === 0x0a || c === 0x0d || c === 0x09 ? 2 : 6;
+        } else if (c === 0x22 || c === 0x5c) {
+            n += 2;
+        } else if (c === 0x3c || c === 0x3e || c === 0x26 || c === 0x2028 || c === 0x2029) {
+            n += 6;
+        } else {
+            // A surrogate pair is one character, as is the U+FFFD a lone surrogate becomes.
+            if (c >= 0xd800 && c <= 0xdbff) {
+                const next = s.charCodeAt(i + 1);
+                if (next >= 0xdc00 && next <= 0xdfff) i++;
+            }
+            n += 1;
+        }
+    }
+    return n;
+}
+
 /** The compact text the `aws` provider sends for a policy text; undefined for invalid JSON. */
 export function compactPolicyText(text: string): string | undefined {
     const parsed = parseJsonDocumentCached(text);

@@ -21,6 +21,11 @@ export function isPolicyCarrier(type: string): boolean {
     return Object.hasOwn(policyProperty, type);
 }
 
+/** The property a carrier type holds its document in; undefined for other types. */
+export function carrierProperty(type: string): string | undefined {
+    return Object.hasOwn(policyProperty, type) ? policyProperty[type] : undefined;
+}
+
 /** An endpoint policy as read from its carrier, before any rule looks at its content. */
 export type EndpointPolicyInput =
     /** The resource type carries no endpoint policy. */
@@ -35,6 +40,11 @@ export type EndpointPolicyInput =
     /** `text` is absent for an aws-native document given as an object. */
     | { status: "parsed"; property: string; text?: string; document: unknown; duplicateKeys: DuplicateKey[] };
 
+// Every document rule of an Analyze call, and every stack rule after it (through the inputs memory
+// and shared deserialization), reads the same props object: its reading is kept with it, and used
+// while the property still holds the same text. Readings are shared and must not be mutated.
+const readings = new WeakMap<object, { type: string; text: string; input: EndpointPolicyInput }>();
+
 /** Reads the endpoint policy of a resource of `type` from its props (proxied or plain). Never throws. */
 export function readEndpointPolicy(type: string, props: unknown): EndpointPolicyInput {
     const property = policyProperty[type];
@@ -44,10 +54,14 @@ export function readEndpointPolicy(type: string, props: unknown): EndpointPolicy
     if (value === undefined || value === null || value === "") return { status: "absent", property };
     if (isUnknown(value)) return { status: "unknown", property };
     if (typeof value === "string") {
+        const kept = readings.get(plain);
+        if (kept !== undefined && kept.type === type && kept.text === value) return kept.input;
         const parsed = parseJsonDocumentCached(value);
-        return parsed.ok
+        const input: EndpointPolicyInput = parsed.ok
             ? { status: "parsed", property, text: value, document: parsed.value, duplicateKeys: parsed.duplicateKeys }
             : { status: "syntax-error", property, text: value, error: parsed.error };
+        readings.set(plain, { type, text: value, input });
+        return input;
     }
     if (property === "policyDocument" && typeof value === "object" && !Array.isArray(value)) {
         if (containsUnknown(value)) return { status: "unknown", property };

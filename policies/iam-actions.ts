@@ -14,13 +14,18 @@ function iamData(): Promise<typeof IamData> {
 
 // One entry per prefix asked about: its actions (lower case), or undefined when the catalogue does not know it.
 const actionCache = new Map<string, Promise<readonly string[] | undefined>>();
+// The same, for the prefixes whose answer has arrived.
+const loadedActions = new Map<string, readonly string[] | undefined>();
 
 /** The actions (lower case) of an IAM service prefix; undefined when the catalogue does not know the prefix. */
 export function iamActionsOf(prefix: string): Promise<readonly string[] | undefined> {
     const key = prefix.toLowerCase();
     let entry = actionCache.get(key);
     if (entry === undefined) {
-        entry = loadActions(key);
+        entry = loadActions(key).then((actions) => {
+            loadedActions.set(key, actions);
+            return actions;
+        });
         actionCache.set(key, entry);
     }
     return entry;
@@ -66,18 +71,46 @@ export function splitAction(entry: string): ActionPattern | undefined {
     return { prefix: entry.slice(0, colon), action: entry.slice(colon + 1) };
 }
 
-const globCache = new Map<string, RegExp>();
-
-/** IAM's wildcard match (`*` any run, `?` one character), case-insensitive, on the whole text. */
+/**
+ * IAM's wildcard match (`*` any run, `?` one character), case-insensitive, on the whole text.
+ * Not a regular expression: `*?*?*?…` patterns make a backtracking engine take exponential time.
+ * The text before the first `*` must start the text and the text after the last `*` end it; the
+ * parts between match leftmost, in order. At most pattern length × text length, and most
+ * non-matches are settled by the first or last few characters.
+ */
 export function globMatches(pattern: string, text: string): boolean {
-    let re = globCache.get(pattern);
-    if (re === undefined) {
-        const source = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-        re = new RegExp(`^${source}$`, "is");
-        if (globCache.size > 1000) globCache.clear();
-        globCache.set(pattern, re);
+    return globMatcher(pattern)(text.toLowerCase());
+}
+
+/** `globMatches` with the pattern read once, for matching many texts; the texts must be lower case. */
+export function globMatcher(pattern: string): (lowerCaseText: string) => boolean {
+    const p = pattern.toLowerCase();
+    const parts = p.split("*");
+    if (parts.length === 1) return (t) => p.length === t.length && partAt(p, t, 0);
+    const head = parts[0];
+    const tail = parts[parts.length - 1];
+    const middle = parts.slice(1, -1).filter((part) => part !== "");
+    return (t) => {
+        if (head.length + tail.length > t.length || !partAt(head, t, 0) || !partAt(tail, t, t.length - tail.length)) return false;
+        let from = head.length;
+        const end = t.length - tail.length;
+        for (const part of middle) {
+            let at = from;
+            while (at + part.length <= end && !partAt(part, t, at)) at++;
+            if (at + part.length > end) return false;
+            from = at + part.length;
+        }
+        return true;
+    };
+}
+
+/** Whether `part` (where `?` matches any one character) matches `text` at `at`. */
+function partAt(part: string, text: string, at: number): boolean {
+    for (let i = 0; i < part.length; i++) {
+        const c = part.charCodeAt(i);
+        if (c !== 63 /* ? */ && c !== text.charCodeAt(at + i)) return false;
     }
-    return re.test(text);
+    return true;
 }
 
 /**
@@ -85,8 +118,45 @@ export function globMatches(pattern: string, text: string): boolean {
  * `prefix`. Undefined when the catalogue does not know the prefix: no claim.
  */
 export async function actionPatternMatches(prefix: string, action: string): Promise<boolean | undefined> {
-    const actions = await iamActionsOf(prefix);
+    await iamActionsOf(prefix);
+    return loadedActionPatternMatches(prefix, action);
+}
+
+/**
+ * `actionPatternMatches` without waiting, once `iamActionsOf(prefix)` has resolved (a stack rule
+ * loads its prefixes first, then checks thousands of entries); a prefix not loaded yet counts as unknown.
+ */
+export function loadedActionPatternMatches(prefix: string, action: string): boolean | undefined {
+    // A stack repeats the same few actions in thousands of documents: each is matched once.
+    const key = `${prefix.toLowerCase()}:${action}`;
+    if (matchCache.has(key)) return matchCache.get(key);
+    const actions = loadedActions.get(prefix.toLowerCase());
     if (actions === undefined) return undefined;
-    if (/^\*+$/.test(action)) return actions.length > 0;
-    return actions.some((a) => globMatches(action, a));
+    const answer = /^\*+$/.test(action) ? actions.length > 0 : candidates(actions, action).some(globMatcher(action));
+    if (matchCache.size >= 10_000) matchCache.clear();
+    matchCache.set(key, answer);
+    return answer;
+}
+
+const matchCache = new Map<string, boolean>();
+
+// Actions by their last character: a pattern ending in a literal character can only match those.
+// A document of thousands of distinct patterns is then matched against a few actions each, not all.
+const byLastCharacter = new WeakMap<readonly string[], Map<string, string[]>>();
+
+function candidates(actions: readonly string[], pattern: string): readonly string[] {
+    const last = pattern.charAt(pattern.length - 1).toLowerCase();
+    if (last === "*" || last === "?" || last === "") return actions;
+    let index = byLastCharacter.get(actions);
+    if (index === undefined) {
+        index = new Map();
+        for (const a of actions) {
+            const c = a.charAt(a.length - 1);
+            const same = index.get(c);
+            if (same) same.push(a);
+            else index.set(c, [a]);
+        }
+        byLastCharacter.set(actions, index);
+    }
+    return index.get(last) ?? [];
 }

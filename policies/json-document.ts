@@ -29,6 +29,33 @@ export type JsonParseResult =
 /** Deeper nesting than this is never an IAM policy, and would exhaust a recursive parser's stack. */
 export const maxJsonDepth = 64;
 
+/**
+ * `positionAt` for increasing offsets, resuming where the last call stopped: a document with many
+ * duplicate keys is scanned once, not once per duplicate.
+ */
+function positionsIn(text: string): (offset: number) => TextPosition {
+    let line = 1;
+    let lineStart = 0;
+    let scanned = 0;
+    return (offset) => {
+        const end = Math.min(offset, text.length);
+        if (end < scanned) {
+            line = 1;
+            lineStart = 0;
+            scanned = 0;
+        }
+        for (let i = scanned; i < end; i++) {
+            const c = text.charCodeAt(i);
+            if (c === 10 /* \n */ || (c === 13 /* \r */ && text.charCodeAt(i + 1) !== 10)) {
+                line++;
+                lineStart = i + 1;
+            }
+        }
+        scanned = end;
+        return { line, column: end - lineStart + 1 };
+    };
+}
+
 export function positionAt(text: string, offset: number): TextPosition {
     let line = 1;
     let lineStart = 0;
@@ -48,9 +75,15 @@ export function parseJsonDocument(text: string): JsonParseResult {
     if (text.charCodeAt(0) === 0xfeff) {
         return syntaxError(text, 0, "the text starts with a byte-order mark (U+FEFF); remove it");
     }
-    const tooDeep = findExcessiveNesting(text);
-    if (tooDeep !== undefined) {
-        return syntaxError(text, tooDeep, `arrays and objects are nested more than ${maxJsonDepth} levels deep`);
+    const shape = scanStructure(text);
+    if (shape.tooDeepAt !== undefined) {
+        return syntaxError(text, shape.tooDeepAt, `arrays and objects are nested more than ${maxJsonDepth} levels deep`);
+    }
+    // Fast path: the engine's own parser accepts exactly strict JSON, and when every member of the
+    // text survives as a key, no object repeated one. Otherwise jsonc-parser says where and what.
+    const native = parseNative(text);
+    if (native !== undefined && countMembers(native.value) === shape.members) {
+        return { ok: true, value: native.value, duplicateKeys: [] };
     }
     const errors: ParseError[] = [];
     let tree: Node | undefined;
@@ -65,7 +98,7 @@ export function parseJsonDocument(text: string): JsonParseResult {
         return syntaxError(text, offset, first ? describeParseError(text, first) : "no JSON value found");
     }
     const duplicateKeys: DuplicateKey[] = [];
-    const value = toValue(tree, "", text, duplicateKeys);
+    const value = toValue(tree, "", positionsIn(text), duplicateKeys);
     return { ok: true, value, duplicateKeys };
 }
 
@@ -118,9 +151,13 @@ function printable(s: string): string {
     return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\ud800-\udfff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
-/** Offset where nesting first exceeds `maxJsonDepth`, ignoring brackets inside strings. */
-function findExcessiveNesting(text: string): number | undefined {
+/**
+ * One pass over the text, ignoring what is inside strings: the offset where nesting first exceeds
+ * `maxJsonDepth`, and the number of colons — in valid JSON, one per object member.
+ */
+function scanStructure(text: string): { tooDeepAt?: number; members: number } {
     let depth = 0;
+    let members = 0;
     let inString = false;
     for (let i = 0; i < text.length; i++) {
         const c = text.charCodeAt(i);
@@ -129,18 +166,40 @@ function findExcessiveNesting(text: string): number | undefined {
             else if (c === 34 /* " */) inString = false;
         } else if (c === 34) {
             inString = true;
+        } else if (c === 58 /* : */) {
+            members++;
         } else if (c === 123 /* { */ || c === 91 /* [ */) {
-            if (++depth > maxJsonDepth) return i;
+            if (++depth > maxJsonDepth) return { tooDeepAt: i, members };
         } else if (c === 125 /* } */ || c === 93 /* ] */) {
             depth--;
         }
     }
-    return undefined;
+    return { members };
+}
+
+function parseNative(text: string): { value: unknown } | undefined {
+    try {
+        return { value: JSON.parse(text) as unknown };
+    } catch {
+        return undefined;
+    }
+}
+
+/** Keys of every object in a parsed value (at most `maxJsonDepth` deep, so recursion is safe). */
+function countMembers(value: unknown): number {
+    if (value === null || typeof value !== "object") return 0;
+    let n = 0;
+    if (Array.isArray(value)) {
+        for (const e of value) n += countMembers(e);
+        return n;
+    }
+    for (const k of Object.keys(value)) n += 1 + countMembers((value as Record<string, unknown>)[k]);
+    return n;
 }
 
 // The tree is at most `maxJsonDepth` deep here, so recursion is safe. Objects get their keys as
 // own data properties, so `__proto__` is a key like any other; the last duplicate wins, as in Go.
-function toValue(node: Node, path: string, text: string, duplicates: DuplicateKey[]): unknown {
+function toValue(node: Node, path: string, at: (offset: number) => TextPosition, duplicates: DuplicateKey[]): unknown {
     switch (node.type) {
         case "object": {
             const obj: Record<string, unknown> = {};
@@ -150,19 +209,19 @@ function toValue(node: Node, path: string, text: string, duplicates: DuplicateKe
                 if (!keyNode) continue;
                 const key = String(keyNode.value);
                 if (seen.has(key)) {
-                    duplicates.push({ key, path: path || "(top level)", ...positionAt(text, keyNode.offset) });
+                    duplicates.push({ key, path: path || "(top level)", ...at(keyNode.offset) });
                 }
                 seen.add(key);
                 const childPath = path ? `${path}.${key}` : key;
                 Object.defineProperty(obj, key, {
-                    value: valueNode ? toValue(valueNode, childPath, text, duplicates) : undefined,
+                    value: valueNode ? toValue(valueNode, childPath, at, duplicates) : undefined,
                     enumerable: true, writable: true, configurable: true,
                 });
             }
             return obj;
         }
         case "array":
-            return (node.children ?? []).map((child, i) => toValue(child, `${path}[${i}]`, text, duplicates));
+            return (node.children ?? []).map((child, i) => toValue(child, `${path}[${i}]`, at, duplicates));
         default:
             return node.value;
     }

@@ -3,7 +3,7 @@
 // without ever letting an exception reach the framework.
 
 import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, Severity } from "@pulumi/policy";
-import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
+import type { PolicyConfigJSONSchema, PolicyConfigJSONSchemaDefinition } from "@pulumi/policy/schema";
 import { readEndpointPolicy, type EndpointPolicyInput } from "./endpoint-policy";
 import { rememberInputs } from "./inputs-memory";
 
@@ -46,12 +46,13 @@ export class Findings<M extends Record<string, string>> {
 
     constructor(private readonly messages: M) {}
 
-    report(messageId: keyof M & string, data: MessageData = {}): void {
+    /** `data` may be a function, called only when the message is kept (past the cap, problems are only counted). */
+    report(messageId: keyof M & string, data: MessageData | (() => MessageData) = {}): void {
         if (this.violations.length >= maxViolationsPerResource) {
             this.dropped++;
             return;
         }
-        this.violations.push({ messageId, message: formatMessage(this.messages[messageId], data) });
+        this.violations.push({ messageId, message: formatMessage(this.messages[messageId], typeof data === "function" ? data() : data) });
     }
 
     /** The violations, with a closing line when some were left out. */
@@ -65,8 +66,10 @@ export class Findings<M extends Record<string, string>> {
 }
 
 /**
- * The policy's config: each property the user gave that has the declared JSON type, else the
- * schema default. The engine validates config before it arrives; a pack used as a library may not.
+ * The policy's config: each property the user gave that conforms to its schema (type, items,
+ * patterns, ranges — at every level), else the schema default. The engine validates config before
+ * it arrives; a pack used as a library may not, and a list holding one bad entry must not reach a
+ * rule half-read (an empty account ID would match every principal without an account).
  */
 export function readConfig<C extends Record<string, unknown>>(
     properties: Record<string, PolicyConfigJSONSchema>, raw: unknown,
@@ -75,9 +78,90 @@ export function readConfig<C extends Record<string, unknown>>(
     const config: Record<string, unknown> = {};
     for (const [key, schema] of Object.entries(properties)) {
         const value = Object.hasOwn(given, key) ? given[key] : undefined;
-        config[key] = value !== undefined && hasJsonType(value, schema.type) ? value : schema.default;
+        config[key] = value !== undefined && conforms(value, schema) ? value : schema.default;
     }
     return config as C;
+}
+
+/**
+ * Whether a value satisfies a config schema: the JSON Schema keywords the pack's config schemas can
+ * use. Recursion follows the schema, so its depth is the schema's, whatever the value.
+ */
+export function conforms(value: unknown, schema: PolicyConfigJSONSchemaDefinition | undefined): boolean {
+    if (schema === undefined || schema === true) return true;
+    if (schema === false || schema === null || typeof schema !== "object") return false;
+    if (schema.type !== undefined && !hasJsonType(value, schema.type)) return false;
+    if (schema.enum !== undefined && !schema.enum.some((e) => sameJson(e, value))) return false;
+    if (schema.const !== undefined && !sameJson(schema.const, value)) return false;
+    if (typeof value === "number") {
+        if (!Number.isFinite(value)) return false;
+        if (schema.minimum !== undefined && value < schema.minimum) return false;
+        if (schema.maximum !== undefined && value > schema.maximum) return false;
+        if (schema.exclusiveMinimum !== undefined && value <= schema.exclusiveMinimum) return false;
+        if (schema.exclusiveMaximum !== undefined && value >= schema.exclusiveMaximum) return false;
+        if (schema.multipleOf !== undefined && !Number.isInteger(value / schema.multipleOf)) return false;
+    }
+    if (typeof value === "string") {
+        const length = [...value].length;
+        if (schema.minLength !== undefined && length < schema.minLength) return false;
+        if (schema.maxLength !== undefined && length > schema.maxLength) return false;
+        if (schema.pattern !== undefined && !patternOf(schema.pattern).test(value)) return false;
+    }
+    if (Array.isArray(value)) {
+        if (schema.minItems !== undefined && value.length < schema.minItems) return false;
+        if (schema.maxItems !== undefined && value.length > schema.maxItems) return false;
+        const items = schema.items;
+        if (Array.isArray(items)) {
+            if (!value.every((v, i) => conforms(v, i < items.length ? items[i] : schema.additionalItems))) return false;
+        } else if (items !== undefined && !value.every((v) => conforms(v, items))) {
+            return false;
+        }
+        if (schema.uniqueItems === true && value.some((v, i) => value.findIndex((w) => sameJson(v, w)) !== i)) return false;
+    } else if (value !== null && typeof value === "object") {
+        const object = value as Record<string, unknown>;
+        const keys = Object.keys(object);
+        if (schema.minProperties !== undefined && keys.length < schema.minProperties) return false;
+        if (schema.maxProperties !== undefined && keys.length > schema.maxProperties) return false;
+        if (schema.required !== undefined && !schema.required.every((k) => Object.hasOwn(object, k))) return false;
+        for (const key of keys) {
+            if (schema.propertyNames !== undefined && !conforms(key, schema.propertyNames)) return false;
+            let matched = false;
+            if (schema.properties !== undefined && Object.hasOwn(schema.properties, key)) {
+                matched = true;
+                if (!conforms(object[key], schema.properties[key])) return false;
+            }
+            for (const [pattern, s] of Object.entries(schema.patternProperties ?? {})) {
+                if (!patternOf(pattern).test(key)) continue;
+                matched = true;
+                if (!conforms(object[key], s)) return false;
+            }
+            if (!matched && schema.additionalProperties !== undefined && !conforms(object[key], schema.additionalProperties)) return false;
+        }
+    }
+    return true;
+}
+
+const patterns = new Map<string, RegExp>();
+
+function patternOf(source: string): RegExp {
+    let re = patterns.get(source);
+    if (re === undefined) {
+        try {
+            re = new RegExp(source, "u");
+        } catch {
+            re = /(?!)/; // A schema pattern that is not a regular expression accepts nothing.
+        }
+        patterns.set(source, re);
+    }
+    return re;
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+    try {
+        return JSON.stringify(a) === JSON.stringify(b);
+    } catch {
+        return false;
+    }
 }
 
 function hasJsonType(value: unknown, type: PolicyConfigJSONSchema["type"]): boolean {
@@ -88,6 +172,7 @@ function hasJsonType(value: unknown, type: PolicyConfigJSONSchema["type"]): bool
             case "array": return Array.isArray(value);
             case "object": return value !== null && typeof value === "object" && !Array.isArray(value);
             case "integer": return Number.isInteger(value);
+            case "number": return typeof value === "number" && Number.isFinite(value);
             case "null": return value === null;
             default: return typeof value === t;
         }
@@ -161,7 +246,22 @@ export function endpointDocumentPolicy<M extends Record<string, string>, C exten
             }
             for (const v of verdict.violations) reportViolation(v.message);
             // Outside the try: the framework signals not-applicable by throwing its own error.
-            if (verdict.notApplicable !== undefined && verdict.violations.length === 0) args.notApplicable(verdict.notApplicable);
+            if (verdict.notApplicable !== undefined && verdict.violations.length === 0) signalNotApplicable(args, verdict.notApplicable);
         },
     };
+}
+
+/**
+ * Calls the framework's `notApplicable`, which throws an error the framework catches and reads only
+ * the reason of. Most resources are not applicable to most policies, and capturing a stack trace
+ * for each throw was the largest single cost of an Analyze call, so none is captured.
+ */
+export function signalNotApplicable(args: { notApplicable(reason?: string): never }, reason: string): never {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+        return args.notApplicable(reason);
+    } finally {
+        Error.stackTraceLimit = limit;
+    }
 }

@@ -9,6 +9,7 @@ import {
     type SecurityGroupRuleResource,
 } from "./security-group-rules";
 import type { Resolution, StackGraph, StackNode } from "./stack-graph";
+import { quote, truncate } from "./policy-document";
 import { isUnknown, UnknownSentinel } from "./unknown-values";
 
 /** The resource's properties as the user set them (StackNode.property for each), unknowns as sentinels. */
@@ -105,21 +106,24 @@ export function allReferences(groups: EndpointGroups): GroupReference[] {
 /** The VPC default group a reference names, if it does: what to call it, or undefined. */
 export function defaultGroupIn(graph: StackGraph, ref: GroupReference): string | undefined {
     for (const n of ref.resolution.linked) {
-        if (n.type === SecurityGroupType.defaultSecurityGroup) return `"${n.name}" (DefaultSecurityGroup)`;
+        if (n.type === SecurityGroupType.defaultSecurityGroup) return `${quote(n.name)} (DefaultSecurityGroup)`;
     }
     const vpcs = graph.nodesOf("vpc");
     for (const id of ref.resolution.external) {
-        const vpc = vpcs.find((v) => knownString(v.outputs.defaultSecurityGroupId) === id);
-        if (vpc !== undefined) return `${id} (the default group of VPC "${vpc.name}")`;
+        const vpc = vpcs.find((v) => defaultGroupOutputs.some((output) => knownString(v.outputs[output]) === id));
+        if (vpc !== undefined) return `${truncate(id)} (the default group of VPC ${quote(vpc.name)})`;
     }
-    // In preview a new VPC's `defaultSecurityGroupId` is unknown: its only security-group-valued
-    // output, so an entry no group explains that comes from a VPC is that VPC's default group.
+    // In preview a new VPC's default group ID is unknown: its only security-group-valued output, so
+    // an entry no group explains that comes from a VPC is that VPC's default group.
     if (ref.resolution.unresolved > 0) {
         const vpc = graph.dependencies(ref.holder, ref.property).find((d) => d.role === "vpc");
-        if (vpc !== undefined) return `the default group of VPC "${vpc.name}" (defaultSecurityGroupId)`;
+        if (vpc !== undefined) return `the default group of VPC ${quote(vpc.name)} (${vpc.provider === "aws-native" ? "defaultSecurityGroup" : "defaultSecurityGroupId"})`;
     }
     return undefined;
 }
+
+/** A VPC's output holding its default security group's ID: `aws` names it defaultSecurityGroupId, aws-native (CloudFormation) defaultSecurityGroup. */
+const defaultGroupOutputs = ["defaultSecurityGroupId", "defaultSecurityGroup"] as const;
 
 function knownString(value: unknown): string | undefined {
     return typeof value === "string" && value !== "" && !isUnknown(value) ? value : undefined;
@@ -189,4 +193,32 @@ export function sameVpc(a: VpcPlace, b: VpcPlace): boolean | undefined {
     if (a.kind === "stack" && b.kind === "stack") return a.vpc === b.vpc;
     if (a.kind === "external" && b.kind === "external") return a.id === b.id;
     return false;
+}
+
+/**
+ * The security groups of the stack that are surely in the VPC at `place` (`sameVpc` true), in stack
+ * order. Groups are placed once per graph, so asking for every endpoint stays linear in the stack.
+ */
+export function groupsInVpc(graph: StackGraph, place: VpcPlace): readonly StackNode[] {
+    let index = groupsByVpc.get(graph);
+    if (index === undefined) {
+        index = new Map();
+        for (const group of graph.nodesOf("securityGroup")) {
+            const key = vpcKey(vpcOf(graph.follow(group, "securityGroupVpc")));
+            if (key === undefined) continue;
+            const same = index.get(key);
+            if (same) same.push(group);
+            else index.set(key, [group]);
+        }
+        groupsByVpc.set(graph, index);
+    }
+    const key = vpcKey(place);
+    return key === undefined ? [] : index.get(key) ?? [];
+}
+
+const groupsByVpc = new WeakMap<StackGraph, Map<StackNode | string, StackNode[]>>();
+
+/** What `sameVpc` compares: the stack VPC, or the external ID; undefined when it cannot be told. */
+function vpcKey(place: VpcPlace): StackNode | string | undefined {
+    return place.kind === "stack" ? place.vpc : place.kind === "external" ? `external:${place.id}` : undefined;
 }

@@ -9,6 +9,7 @@ import type { SecurityGroupRuleArgs } from "@pulumi/aws/ec2/securityGroupRule";
 import type { SecurityGroupIngressRuleArgs } from "@pulumi/aws/vpc/securityGroupIngressRule";
 import type { SecurityGroupEgressRuleArgs } from "@pulumi/aws/vpc/securityGroupEgressRule";
 import { ipv4World, parseCidr, type Cidr } from "./cidr";
+import { quote } from "./policy-document";
 import { isUnknown, unwrapProps } from "./unknown-values";
 
 export const SecurityGroupType = {
@@ -411,7 +412,8 @@ export function rulesOfGroup(group: SecurityGroupResource | undefined, separate:
 
 /** Whether the list holds at least one rule AWS would create. */
 export function hasRules(list: RuleList): Tri {
-    const certain = list.rules.some((r) => r.invalid === undefined && r.direction !== Unknown);
+    // A rule whose protocol or ports are not known yet may turn out to be one AWS refuses.
+    const certain = list.rules.some((r) => r.invalid === undefined && r.direction !== Unknown && r.protocol !== Unknown && r.ports !== Unknown);
     if (certain) return "yes";
     return list.unknown.length > 0 || list.rules.some((r) => r.invalid === undefined) ? "unknown" : "no";
 }
@@ -498,9 +500,9 @@ export function describeRule(rule: SecurityGroupRule): string {
     const name = rule.origin.urn !== undefined ? nameOfUrn(rule.origin.urn) : undefined;
     if (rule.origin.property !== undefined) {
         const place = rule.implicit ? "default allow-all egress" : `${rule.origin.property}[${rule.origin.index ?? 0}]`;
-        return name !== undefined ? `${place} of "${name}"` : place;
+        return name !== undefined ? `${place} of ${quote(name)}` : place;
     }
-    return name !== undefined ? `rule "${name}"` : "separate rule";
+    return name !== undefined ? `rule ${quote(name)}` : "separate rule";
 }
 
 /** The resource name at the end of a URN. */

@@ -349,18 +349,77 @@ export class StackGraph {
     }
 }
 
-// One graph per resources array: rules evaluated together on one array share it. A graph is
-// reused only while the inputs memory still holds what it was built with.
-const graphs = new WeakMap<object, StackGraph>();
+// One graph per stack. The framework hands each stack policy its own resources array, but with
+// shared deserialization (framework-cache.ts) their props are the same objects, so a graph is found
+// by its first resource's props as well as by the array, and reused once it is checked to describe
+// the resources given: same URNs, types, names, props objects and dependencies, and the inputs
+// memory still holding what it was built with.
+const graphsByArray = new WeakMap<object, StackGraph>();
+const graphsByProps = new WeakMap<object, StackGraph>();
 
-/** The graph of a stack's resources, built once per array. */
+/** The graph of a stack's resources, built once per stack. */
 export function stackGraph(resources: readonly GraphResource[]): StackGraph {
     const key = Array.isArray(resources) ? resources : [];
-    const cached = graphs.get(key);
-    if (cached !== undefined && cached.nodes.length === key.length && cached.nodes.every((n) => n.urn === "" || rememberedInputs(n.urn) === n.inputs)) {
+    const first = firstProps(key);
+    const cached = graphsByArray.get(key) ?? (first === undefined ? undefined : graphsByProps.get(first));
+    if (cached !== undefined && describes(cached, key)) {
+        graphsByArray.set(key, cached);
         return cached;
     }
     const graph = new StackGraph(key);
-    graphs.set(key, graph);
+    graphsByArray.set(key, graph);
+    if (first !== undefined) graphsByProps.set(first, graph);
     return graph;
+}
+
+function firstProps(resources: readonly GraphResource[]): object | undefined {
+    for (const r of resources) {
+        if (r === null || typeof r !== "object") continue;
+        return safely<object | undefined>(() => unwrapProps(r.props), undefined);
+    }
+    return undefined;
+}
+
+/** Whether `graph` was built from resources equal to these (props compared by identity). */
+function describes(graph: StackGraph, resources: readonly GraphResource[]): boolean {
+    let objects = 0;
+    for (const r of resources) if (r !== null && typeof r === "object") objects++;
+    if (objects !== graph.nodes.length) return false;
+    for (const node of graph.nodes) {
+        const r = resources[node.index];
+        if (r === null || typeof r !== "object") return false;
+        if (r !== node.resource) {
+            if (r.urn !== node.resource.urn || r.type !== node.resource.type || r.name !== node.resource.name) return false;
+            if (safely<object | undefined>(() => unwrapProps(r.props), undefined) !== node.outputs) return false;
+            if (!sameDependencies(r.propertyDependencies, node.resource.propertyDependencies)) return false;
+        }
+        if (node.urn !== "" && rememberedInputs(node.urn) !== node.inputs) return false;
+    }
+    return true;
+}
+
+type Dependencies = GraphResource["propertyDependencies"];
+
+function sameDependencies(a: Dependencies, b: Dependencies): boolean {
+    if (a === b) return true;
+    if (a === null || typeof a !== "object" || b === null || typeof b !== "object") return false;
+    const keys = Object.keys(a);
+    if (keys.length !== Object.keys(b).length) return false;
+    for (const k of keys) {
+        if (!Object.hasOwn(b, k)) return false;
+        const x = a[k];
+        const y = b[k];
+        if (!Array.isArray(x) || !Array.isArray(y)) {
+            if (x !== y) return false;
+            continue;
+        }
+        if (x.length !== y.length) return false;
+        for (let i = 0; i < x.length; i++) if (urnOf(x[i]) !== urnOf(y[i]) || urnOf(x[i]) === undefined) return false;
+    }
+    return true;
+}
+
+function urnOf(d: unknown): string | undefined {
+    if (typeof d === "string") return d;
+    return d !== null && typeof d === "object" && typeof (d as { urn?: unknown }).urn === "string" ? (d as { urn: string }).urn : undefined;
 }

@@ -3,7 +3,7 @@
 // edits, and the wrapper turns the verdict into the framework's calls without ever throwing.
 
 import type { ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
-import { Findings, internalErrorNote, policyFields, readConfig, type MessageData, type PolicyMetadata, type Violation } from "./rule";
+import { Findings, internalErrorNote, policyFields, readConfig, signalNotApplicable, type MessageData, type PolicyMetadata, type Violation } from "./rule";
 import { stackGraph, type GraphResource, type StackGraph } from "./stack-graph";
 
 /** One violation of a stack policy, on the resource to edit. */
@@ -23,7 +23,7 @@ export class StackFindings<M extends Record<string, string>> {
 
     constructor(private readonly messages: M) {}
 
-    report(urn: string, messageId: keyof M & string, data: MessageData = {}): void {
+    report(urn: string, messageId: keyof M & string, data: MessageData | (() => MessageData) = {}): void {
         let findings = this.byUrn.get(urn);
         if (findings === undefined) this.byUrn.set(urn, (findings = new Findings(this.messages)));
         findings.report(messageId, data);
@@ -78,7 +78,7 @@ export function stackPolicy<M extends Record<string, string>, C extends Record<s
                 }
             }
             // Outside the try: the framework signals not-applicable by throwing its own error.
-            if (verdict.notApplicable !== undefined && verdict.violations.length === 0) args.notApplicable(verdict.notApplicable);
+            if (verdict.notApplicable !== undefined && verdict.violations.length === 0) signalNotApplicable(args, verdict.notApplicable);
         },
     };
 }

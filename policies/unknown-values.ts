@@ -1,6 +1,8 @@
 // Unknown values: the sentinel strings the Pulumi engine sends in preview for values that are
 // computed later. The one place the pack recognises them, without touching the props proxy.
 
+import { types } from "util";
+
 /** The engine's sentinels, one per kind (pulumi/pulumi sdk/go/common/resource/plugin/rpc.go). */
 export const UnknownSentinel = {
     string: "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
@@ -47,6 +49,8 @@ const proxyTargetKey = "__getSpecialProxyTarget";
  */
 export function unwrapProps(props: unknown): Record<string, unknown> {
     if (props === null || typeof props !== "object") return {};
+    // Only a proxy answers the key from a trap; a plain object may hold a key of that name itself.
+    if (!types.isProxy(props)) return props as Record<string, unknown>;
     const target = (props as Record<string, unknown>)[proxyTargetKey];
     const plain = target !== undefined && target !== null && typeof target === "object" ? target : props;
     return plain as Record<string, unknown>;

@@ -4,9 +4,9 @@
 // change it. Also the one test of "equivalent to full access" (SPEC rules 6 and 7).
 
 import { compactPolicyJson } from "./compact-policy";
-import { readEndpointPolicy, ResourceType, type EndpointPolicyInput } from "./endpoint-policy";
+import { carrierProperty, readEndpointPolicy, ResourceType, type EndpointPolicyInput } from "./endpoint-policy";
 import { isAnyPrincipal, principalEntries } from "./iam-principal";
-import { conditionTests, isJsonObject, statementsOf, stringList, type PolicyStatement } from "./policy-document";
+import { conditionTests, isJsonObject, statementsOf, stringList, truncate, type PolicyStatement } from "./policy-document";
 import { parseServiceName, type ServiceName } from "./service-catalogue";
 import type { StackGraph, StackNode } from "./stack-graph";
 import { isUnknown } from "./unknown-values";
@@ -70,13 +70,25 @@ export function vpcEndpoints(graph: StackGraph): VpcEndpointView[] {
     return graph.nodesOf("endpoint").map((node) => readVpcEndpoint(graph, node));
 }
 
+// Nodes belong to one graph, which every stack rule of a call shares: each endpoint is read once.
+// Views are shared and must not be mutated.
+const views = new WeakMap<StackNode, VpcEndpointView>();
+
 export function readVpcEndpoint(graph: StackGraph, node: StackNode): VpcEndpointView {
+    let view = views.get(node);
+    if (view === undefined) views.set(node, (view = viewOf(graph, node)));
+    return view;
+}
+
+function viewOf(graph: StackGraph, node: StackNode): VpcEndpointView {
     const typeValue = node.property("vpcEndpointType");
     const type = typeValue.state === "absent" ? "Gateway"
         : typeValue.state === "known" && typeof typeValue.value === "string" ? canonicalType(typeValue.value) : undefined;
     const serviceName = node.stringProperty("serviceName");
     const referrers = graph.referrers(node, "policyEndpoint");
     const standalone = referrers.nodes.map((p) => standalonePolicy(p));
+    // Only one rule asks for the read-back, and only of endpoints without a policy: read it then.
+    let back: VpcEndpointView["readBack"] | null = null;
     return {
         node,
         type,
@@ -85,14 +97,17 @@ export function readVpcEndpoint(graph: StackGraph, node: StackNode): VpcEndpoint
         inline: inlinePolicy(node, standalone),
         standalone,
         standaloneUncertain: referrers.uncertain.length > 0,
-        readBack: readBack(node),
+        get readBack() {
+            if (back === null) back = readBack(node);
+            return back;
+        },
     };
 }
 
 function readBack(node: StackNode): VpcEndpointView["readBack"] {
     const property = inlinePolicyProperty(node);
     const value = Object.hasOwn(node.outputs, property) ? node.outputs[property] : undefined;
-    const input = value === undefined || isUnknown(value) ? undefined : readDocument(node, property, value);
+    const input = value === undefined || isUnknown(value) ? undefined : readDocument(node, property, value, node.outputs);
     if (input === undefined || input.status === "unknown") return undefined;
     return { policy: { carrier: node, origin: "read-back", property, input }, isAwsDefault: input.status === "parsed" && isAwsDefaultPolicy(input.document) };
 }
@@ -104,10 +119,16 @@ function canonicalType(value: string): string {
 // `pulumi policy analyze` redacts secrets it cannot decrypt to this string.
 const redacted = "[secret]";
 
-function readDocument(node: StackNode, property: string, value: unknown): AttachedPolicy["input"] | undefined {
+/** The document `value`; `bag` is the props object it was read from, whose reading is cached with it. */
+function readDocument(node: StackNode, property: string, value: unknown, bag?: Readonly<Record<string, unknown>>): AttachedPolicy["input"] | undefined {
     if (value === redacted) return { status: "unknown", property };
-    const input = readEndpointPolicy(node.type, { [property]: value });
+    const own = bag !== undefined && carrierProperty(node.type) === property && Object.hasOwn(bag, property) && bag[property] === value;
+    const input = readEndpointPolicy(node.type, own ? bag : { [property]: value });
     return input.status === "absent" || input.status === "not-a-carrier" ? undefined : input;
+}
+
+function bagOf(node: StackNode, from: "inputs" | "outputs"): Readonly<Record<string, unknown>> | undefined {
+    return from === "inputs" ? node.inputs : node.outputs;
 }
 
 /** AWS's default endpoint policy. */
@@ -116,7 +137,7 @@ export const awsDefaultPolicy = { Statement: [{ Effect: "Allow", Principal: "*",
 function standalonePolicy(node: StackNode): AttachedPolicy {
     const base = { carrier: node, origin: "standalone", property: "policy" } as const;
     const value = node.property("policy");
-    const input = value.state === "known" ? readDocument(node, "policy", value.value) : undefined;
+    const input = value.state === "known" ? readDocument(node, "policy", value.value, bagOf(node, value.from)) : undefined;
     if (input !== undefined) return { ...base, input };
     // Without `policy` (or with ""), the aws provider resets the endpoint's policy to the default.
     const unset = value.state === "absent" || (value.state === "known" && value.value === "");
@@ -131,7 +152,7 @@ function inlinePolicy(node: StackNode, standalone: readonly AttachedPolicy[]): I
     const value = node.property(property);
     if (value.state === "absent") return { state: "absent" };
     if (value.state === "unknown") return { state: "unknown" };
-    const input = readDocument(node, property, value.value);
+    const input = readDocument(node, property, value.value, bagOf(node, value.from));
     if (input === undefined) return { state: "absent" };
     if (input.status === "unknown") return { state: "unknown" };
     if (node.inputs !== undefined) return { state: "set", policy: { carrier: node, origin: "inline", property, input } };
@@ -174,11 +195,17 @@ export function samePolicy(a: AttachedPolicy, b: AttachedPolicy): boolean | unde
 
 function comparable(input: AttachedPolicy["input"]): string | undefined {
     switch (input.status) {
-        case "parsed": return compactPolicyJson(input.document) ?? input.text;
+        case "parsed": {
+            // Readings are shared (endpoint-policy.ts), so each document is compacted once.
+            if (!compacted.has(input)) compacted.set(input, compactPolicyJson(input.document) ?? input.text);
+            return compacted.get(input);
+        }
         case "syntax-error": return `\u0000${input.text}`;
         default: return undefined;
     }
 }
+
+const compacted = new WeakMap<object, string | undefined>();
 
 /**
  * The statement that makes a document equivalent to full access — an `Allow` with principal `*`,
@@ -230,5 +257,5 @@ export function isAwsDefaultPolicy(document: unknown): boolean {
 
 /** The endpoint's type and service as a message names them: `Interface endpoint to com.amazonaws.…`. */
 export function describeEndpoint(view: VpcEndpointView): string {
-    return `${view.type ?? "VPC"} endpoint to ${view.serviceName ?? "its service"}`;
+    return `${view.type === undefined ? "VPC" : truncate(view.type, 40)} endpoint to ${view.serviceName === undefined ? "its service" : truncate(view.serviceName, 100)}`;
 }

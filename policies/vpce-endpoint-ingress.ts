@@ -71,13 +71,16 @@ export const vpceEndpointIngress = stackPolicy<typeof messages, VpceEndpointIngr
             const ports = view.service === undefined ? undefined : interfacePorts(view.service, config.ports);
             if (ports === undefined) continue;
             const vpc = vpcOf(graph.follow(view.node, "endpointVpc"));
-            const cidrs: VpcCidrs = vpc.kind === "stack" ? vpcCidrs(graph, vpc.vpc) : { ipv4: Unknown, secondaryIpv4: [], ipv6: Unknown };
+            // A VPC outside the stack (or none named): its CIDR is not the pack's to know. A VPC reference
+            // not known yet: it may be a stack VPC whose CIDR is anything, as for a CIDR not known yet.
+            const cidrs: VpcCidrs = vpc.kind === "stack" ? vpcCidrs(graph, vpc.vpc)
+                : { ipv4: vpc.kind === "unknown" ? Unknown : undefined, secondaryIpv4: [], ipv6: Unknown };
             const match = insideVpc(cidrs);
             for (const port of ports) {
                 const admission = admitsTcp(ingress, port, match, "ingress");
                 if (admission.verdict !== "no" || !complete) continue;
                 const source = cidrs.ipv4 !== undefined && cidrs.ipv4 !== Unknown ? `the VPC's CIDR (${cidrs.ipv4.text})` : "the VPC's CIDR";
-                findings.report(view.node.urn, "noIngress", { endpoint, groups: names.join(", "), port, source });
+                findings.report(view.node.urn, "noIngress", { endpoint, groups: names.length > 5 ? `${names.slice(0, 5).join(", ")} and ${names.length - 5} more` : names.join(", "), port, source });
             }
         }
         return undefined;
@@ -94,14 +97,19 @@ function insideVpc(cidrs: VpcCidrs): PeerMatcher {
     };
 }
 
-/** IPv4: the VPC's CIDR and its secondary blocks when known (any private range while the primary is not). */
+/**
+ * IPv4: the VPC's CIDR and its secondary blocks when known; any private range when the VPC's CIDR
+ * is not the pack's to know (outside the stack). A block not known yet (IPAM, preview) may be any
+ * range: a source it could hold is not yet a verdict either way.
+ */
 function insideIpv4(c: Cidr, cidrs: VpcCidrs): Tri {
     const primary = cidrs.ipv4;
-    if (primary === undefined || primary === Unknown) return overlapsPrivate(c) ? "yes" : "no";
+    if (primary === undefined) return overlapsPrivate(c) ? "yes" : "no";
+    if (primary === Unknown) return overlapsPrivate(c) ? "yes" : "unknown";
     let verdict: Tri = cidrsOverlap(c, primary) ? "yes" : "no";
     for (const block of cidrs.secondaryIpv4) {
         if (verdict === "yes") break;
-        if (block === Unknown) verdict = overlapsPrivate(c) ? "unknown" : verdict;
+        if (block === Unknown) verdict = "unknown";
         else if (cidrsOverlap(c, block)) verdict = "yes";
     }
     return verdict;
@@ -120,6 +128,8 @@ function reportWorldIngress(
 ): void {
     for (const rule of ingress.rules) {
         if (rule.invalid !== undefined || rule.direction !== "ingress" || rule.origin.urn === undefined) continue;
+        // A protocol or ports not known yet may make the rule one AWS refuses: no claim until they are.
+        if (rule.protocol === Unknown || rule.ports === Unknown) continue;
         for (const peer of rule.peers) {
             if (peer.kind !== "cidr" || !isWorld(peer.cidr)) continue;
             const key = `${rule.origin.urn}\u0000${describeRule(rule)}\u0000${peer.cidr.text}`;

@@ -2,8 +2,8 @@
 // lets TCP 443 out to the endpoint's service (SPEC rule 13).
 
 import { coversIpv4World } from "./cidr";
-import { quote } from "./policy-document";
-import { groupRules, sameVpc, vpcOf } from "./security-group-links";
+import { quote, truncate } from "./policy-document";
+import { groupRules, groupsInVpc, vpcOf } from "./security-group-links";
 import { admitsTcp, hasRules, type PeerMatcher, type PeerSite, type Tri } from "./security-group-rules";
 import { interfacePorts } from "./service-catalogue";
 import type { StackGraph, StackNode } from "./stack-graph";
@@ -50,8 +50,7 @@ export const vpceGatewayEgress = stackPolicy<typeof messages, VpceGatewayEgressC
             const endpointVpc = vpcOf(graph.follow(view.node, "endpointVpc"));
             const ports = (view.service && interfacePorts(view.service, config.ports)) ?? [443];
             const match = toEndpoint(graph, view, config.prefixListIds);
-            for (const group of graph.nodesOf("securityGroup")) {
-                if (sameVpc(endpointVpc, vpcOf(graph.follow(group, "securityGroupVpc"))) !== true) continue;
+            for (const group of groupsInVpc(graph, endpointVpc)) {
                 const rules = groupRules(graph, group);
                 if (rules === undefined) continue;
                 const has = hasRules(rules.egress);
@@ -74,7 +73,7 @@ export const vpceGatewayEgress = stackPolicy<typeof messages, VpceGatewayEgressC
 /** The endpoint's prefix list as the user can name it. */
 function prefixListHint(view: VpcEndpointView, configured: Readonly<Record<string, string>>): string {
     const known = view.node.ids("prefixList")[0] ?? configuredFor(view, configured);
-    return known !== undefined ? `${known}, the endpoint's prefixListId` : "the endpoint's prefixListId";
+    return known !== undefined ? `${truncate(known)}, the endpoint's prefixListId` : "the endpoint's prefixListId";
 }
 
 function configuredFor(view: VpcEndpointView, configured: Readonly<Record<string, string>>): string | undefined {

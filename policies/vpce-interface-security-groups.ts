@@ -1,7 +1,7 @@
 // vpce-interface-security-groups: every Interface endpoint names its own security groups, none of
 // them the VPC's default group, and none both inline and in an association (SPEC rule 11).
 
-import { quote } from "./policy-document";
+import { quote, truncate } from "./policy-document";
 import { allReferences, defaultGroupIn, endpointGroups, type GroupReference } from "./security-group-links";
 import { stackPolicy } from "./stack-rule";
 import type { StackNode } from "./stack-graph";
@@ -57,6 +57,6 @@ function whereNamed(ref: GroupReference, endpoint: StackNode): string {
 function sharedGroups(a: GroupReference, b: GroupReference): string[] {
     const shared: string[] = [];
     for (const n of b.resolution.linked) if (a.resolution.linked.includes(n)) shared.push(quote(n.name));
-    for (const id of b.resolution.external) if (a.resolution.external.includes(id)) shared.push(id);
+    for (const id of b.resolution.external) if (a.resolution.external.includes(id)) shared.push(truncate(id));
     return shared;
 }

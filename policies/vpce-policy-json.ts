@@ -2,7 +2,7 @@
 
 import { describeType } from "./endpoint-policy";
 import {
-    documentKeys, isJsonObject, policyVersions, quote, statementKeys, statementsOf, type PolicyStatement,
+    documentKeys, isJsonObject, policyVersions, quote, statementKeys, statementsOf, truncate, type PolicyStatement,
 } from "./policy-document";
 import { endpointDocumentPolicy, type Findings } from "./rule";
 
@@ -57,7 +57,7 @@ export const vpcePolicyJson = endpointDocumentPolicy<typeof messages, Record<str
             return;
         }
         for (const d of input.duplicateKeys) {
-            findings.report("duplicateKey", { key: quote(d.key), path: d.path, line: d.line, column: d.column });
+            findings.report("duplicateKey", { key: quote(d.key), path: truncate(d.path, 120), line: d.line, column: d.column });
         }
         checkDocument(input.document, findings);
     },

@@ -1,7 +1,7 @@
 // vpce-policy-service-actions: the actions of an endpoint policy belong to the endpoint's service
 // and exist (SPEC rule 10).
 
-import { actionPatternMatches, globMatches, splitAction } from "./iam-actions";
+import { globMatches, iamActionsOf, loadedActionPatternMatches, splitAction } from "./iam-actions";
 import { quote, statementsOf, stringList, type PolicyStatement } from "./policy-document";
 import { iamPrefixesFor } from "./service-catalogue";
 import { stackPolicy, type StackFindings } from "./stack-rule";
@@ -54,8 +54,11 @@ export const vpcePolicyServiceActions = stackPolicy<Messages, VpcePolicyServiceA
             if (policies.length === 0) continue;
             const prefixes = await iamPrefixesFor(view.service, config.extraPrefixes);
             if (prefixes.length === 0) continue;
-            const context = { service: quote(view.serviceName ?? view.service.name), prefixes, checkActionsExist: config.checkActionsExist !== false };
-            for (const policy of policies) await checkPolicy(policy, context, findings);
+            const checkActionsExist = config.checkActionsExist !== false;
+            const context = { service: quote(view.serviceName ?? view.service.name), prefixes, checkActionsExist, verdicts: entryVerdicts(prefixes, checkActionsExist) };
+            // Loaded once here, the catalogue then answers every entry without waiting.
+            if (context.checkActionsExist) await Promise.all(prefixes.map(iamActionsOf));
+            for (const policy of policies) checkPolicy(policy, context, findings);
         }
         return undefined;
     },
@@ -65,42 +68,88 @@ interface Context {
     service: string;
     prefixes: string[];
     checkActionsExist: boolean;
+    /** What each entry is for these prefixes (see `classify`), shared by the endpoints with the same ones. */
+    verdicts: Map<string, EntryVerdict>;
 }
 
-async function checkPolicy(policy: AttachedPolicy, context: Context, findings: StackFindings<Messages>): Promise<void> {
+function checkPolicy(policy: AttachedPolicy, context: Context, findings: StackFindings<Messages>): void {
     if (policy.input.status !== "parsed") return;
     for (const statement of statementsOf(policy.input.document)) {
         for (const element of ["Action", "NotAction"] as const) {
             const entries = stringList(statement.element[element]);
             if (entries === undefined) continue;
-            for (const entry of new Set(entries)) await checkEntry(policy, statement, element, entry, context, findings);
+            for (const entry of new Set(entries)) checkEntry(policy, statement, element, entry, context, findings);
         }
     }
 }
 
-async function checkEntry(
+/** What an entry is for an endpoint's prefixes: fine, or which problem, with the prefixes it could mean. */
+type EntryVerdict =
+    | { kind: "ok" }
+    | { kind: "malformed" }
+    | { kind: "foreignPrefix"; prefix: string }
+    | { kind: "noSuchAction"; matching: string[] };
+
+const ok: EntryVerdict = { kind: "ok" };
+
+function classify(entry: string, prefixes: readonly string[], checkActionsExist: boolean): EntryVerdict {
+    if (/^\*+$/.test(entry)) return ok;
+    const split = splitAction(entry);
+    if (split === undefined) return { kind: "malformed" };
+    const matching = prefixes.filter((p) => globMatches(split.prefix, p));
+    if (matching.length === 0) return { kind: "foreignPrefix", prefix: split.prefix };
+    // No claim unless every prefix the entry could mean is in the catalogue and none has a match.
+    if (checkActionsExist && matching.every((p) => loadedActionPatternMatches(p, split.action) === false)) return { kind: "noSuchAction", matching };
+    return ok;
+}
+
+// A stack holds thousands of documents naming the same few actions: each entry is classified once
+// per set of prefixes (and catalogue setting), for the life of the process.
+const verdictsByPrefixes = new Map<string, Map<string, EntryVerdict>>();
+const maxVerdicts = 50_000;
+let verdictCount = 0;
+
+function entryVerdicts(prefixes: readonly string[], checkActionsExist: boolean): Map<string, EntryVerdict> {
+    const key = `${checkActionsExist ? "check" : "prefix-only"}\u0000${prefixes.join("\u0000")}`;
+    let verdicts = verdictsByPrefixes.get(key);
+    if (verdicts === undefined) verdictsByPrefixes.set(key, (verdicts = new Map()));
+    return verdicts;
+}
+
+function checkEntry(
     policy: AttachedPolicy, statement: PolicyStatement, element: "Action" | "NotAction", entry: string,
     context: Context, findings: StackFindings<Messages>,
-): Promise<void> {
-    if (/^\*+$/.test(entry)) return;
+): void {
+    let verdict = context.verdicts.get(entry);
+    if (verdict === undefined) {
+        verdict = classify(entry, context.prefixes, context.checkActionsExist);
+        if (++verdictCount > maxVerdicts) {
+            verdictsByPrefixes.clear();
+            verdictCount = 0;
+        }
+        context.verdicts.set(entry, verdict);
+    }
+    if (verdict.kind === "ok") return;
     const urn = policy.carrier.urn;
     const deny = statement.element.Effect === "Deny" && element === "Action";
-    const expected = context.prefixes.map((p) => quote(`${p}:*`)).join(" or ");
-    const base = { statement: statement.label, element, entry: quote(entry), service: context.service, expected };
-    const split = splitAction(entry);
-    if (split === undefined) {
-        findings.report(urn, "malformed", { ...base, example: quote(`${context.prefixes[0]}:${entry.replace(/:/g, "") || "*"}`) });
-        return;
-    }
-    const matching = context.prefixes.filter((p) => globMatches(split.prefix, p));
-    if (matching.length === 0) {
-        findings.report(urn, deny ? "denyForeignPrefix" : "foreignPrefix", { ...base, prefix: quote(split.prefix) });
-        return;
-    }
-    if (!context.checkActionsExist) return;
-    const results = await Promise.all(matching.map((p) => actionPatternMatches(p, split.action)));
-    // No claim unless every prefix the entry could mean is in the catalogue and none has a match.
-    if (results.every((r) => r === false)) {
-        findings.report(urn, deny ? "denyNoSuchAction" : "noSuchAction", { ...base, prefix: quote(matching.join(", ")) });
+    // Built only for the messages kept: past the cap a document's problems are only counted.
+    const base = () => ({
+        statement: statement.label, element, entry: quote(entry), service: context.service,
+        expected: context.prefixes.map((p) => quote(`${p}:*`)).join(" or "),
+    });
+    switch (verdict.kind) {
+        case "malformed":
+            findings.report(urn, "malformed", () => ({ ...base(), example: quote(`${context.prefixes[0]}:${entry.replace(/:/g, "") || "*"}`) }));
+            return;
+        case "foreignPrefix": {
+            const prefix = verdict.prefix;
+            findings.report(urn, deny ? "denyForeignPrefix" : "foreignPrefix", () => ({ ...base(), prefix: quote(prefix) }));
+            return;
+        }
+        case "noSuchAction": {
+            const matching = verdict.matching;
+            findings.report(urn, deny ? "denyNoSuchAction" : "noSuchAction", () => ({ ...base(), prefix: quote(matching.join(", ")) }));
+            return;
+        }
     }
 }

@@ -1,6 +1,6 @@
 // vpce-policy-size: the endpoint policy, as AWS receives it, fits AWS's 20,480-character limit (SPEC rule 2).
 
-import { characterCount, compactPolicyJson } from "./compact-policy";
+import { characterCount, compactPolicyLength } from "./compact-policy";
 import type { EndpointPolicyInput } from "./endpoint-policy";
 import { endpointDocumentPolicy } from "./rule";
 
@@ -29,7 +29,7 @@ export const vpcePolicySize = endpointDocumentPolicy<typeof messages, Record<str
         if (input.status === "wrong-type") return `${input.property} is ${input.found}, not a policy document; see vpce-policy-json`;
         const measured = measure(input);
         if (typeof measured === "string") return measured;
-        const length = characterCount(measured.sent);
+        const length = measured.length;
         if (length <= endpointPolicyMaxLength) return undefined;
         const data = { length: format(length), limit: format(endpointPolicyMaxLength), over: format(length - endpointPolicyMaxLength) };
         if (measured.asWritten !== undefined) {
@@ -49,8 +49,8 @@ export const vpcePolicySize = endpointDocumentPolicy<typeof messages, Record<str
 });
 
 interface Measured {
-    /** What AWS receives. */
-    sent: string;
+    /** Characters of what AWS receives. */
+    length: number;
     form: string;
     /** The text as the program wrote it, when there was one. */
     text?: string;
@@ -61,7 +61,7 @@ interface Measured {
 /** The document as AWS receives it from the carrier, or a not-applicable reason. */
 function measure(input: Extract<EndpointPolicyInput, { status: "parsed" | "syntax-error" }>): Measured | string {
     if (input.status === "syntax-error") {
-        return { sent: input.text, form: "as written", asWritten: "it is not valid JSON, so it is measured as written" };
+        return { length: characterCount(input.text), form: "as written", asWritten: "it is not valid JSON, so it is measured as written" };
     }
     if (input.property === "policyDocument") {
         // aws-native goes through Cloud Control: CloudFormation passes the document as a JSON
@@ -69,14 +69,14 @@ function measure(input: Extract<EndpointPolicyInput, { status: "parsed" | "synta
         // provider's key sorting or HTML escapes. A document given as a string is parsed first.
         const sent = safeStringify(input.document);
         if (sent === undefined) return "the document cannot be written as JSON; see vpce-policy-json";
-        return { sent, form: "compact JSON, as CloudFormation passes the object", text: input.text };
+        return { length: characterCount(sent), form: "compact JSON, as CloudFormation passes the object", text: input.text };
     }
-    const sent = compactPolicyJson(input.document);
-    if (sent === undefined) {
+    const length = compactPolicyLength(input.document);
+    if (length === undefined) {
         // The provider fails on a number outside float64's range before calling AWS.
-        return { sent: input.text ?? "", form: "as written", asWritten: "it holds a number the aws provider cannot read, so it is measured as written" };
+        return { length: characterCount(input.text ?? ""), form: "as written", asWritten: "it holds a number the aws provider cannot read, so it is measured as written" };
     }
-    return { sent, form: "compacted by the aws provider: no white space, <, > and & as six-character \\u escapes", text: input.text };
+    return { length, form: "compacted by the aws provider: no white space, <, > and & as six-character \\u escapes", text: input.text };
 }
 
 function safeStringify(value: unknown): string | undefined {

@@ -226,13 +226,18 @@ describe("stack graph", () => {
     });
 
     describe("cache", () => {
-        it("one graph per resources array, rebuilt when the remembered inputs change", () => {
+        it("one graph per stack, rebuilt when the resources or the remembered inputs change", () => {
             const s = new Stack();
-            s.endpoint("ep", "vpc-1", "com.amazonaws.us-east-1.s3");
+            s.endpoint("ep", s.vpc(), "com.amazonaws.us-east-1.s3");
             const resources = s.analyze("preview");
             const g = stackGraph(resources);
             assert.strictEqual(stackGraph(resources), g);
-            assert.notStrictEqual(stackGraph([...resources]), g);
+            // The framework gives each stack policy its own array and resource objects around the same props.
+            assert.strictEqual(stackGraph(resources.map((r) => ({ ...r }))), g);
+            const props = (r: GraphResource) => r.props as Record<string, unknown>;
+            assert.notStrictEqual(stackGraph(resources.map((r) => ({ ...r, props: { ...props(r) } }))), g, "other props objects");
+            assert.notStrictEqual(stackGraph(resources.map((r) => ({ ...r, propertyDependencies: {} }))), g, "other dependencies");
+            assert.notStrictEqual(stackGraph([...resources, ...resources.slice(0, 1)]), g, "another resource");
             forgetInputs();
             assert.notStrictEqual(stackGraph(resources), g);
         });

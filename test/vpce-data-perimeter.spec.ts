@@ -138,3 +138,23 @@ describe("vpce-data-perimeter", () => {
         }
     });
 });
+
+// Found by the property tests (test/properties): config a library caller passes without the
+// engine's validation. A list with one entry the schema refuses falls back to the default, as a
+// list of the wrong type does; before, the entry reached the rule (an empty account ID matched
+// every principal that names no account).
+describe("vpce-data-perimeter: cases found by the property tests", () => {
+    const cases: [string, unknown, Record<string, unknown>, RegExp][] = [
+        ["an empty account ID in accountIds", policy(allow({ Principal: { AWS: "AIDAEXAMPLEUSERID" } })), { accountIds: [""] }, /no perimeter configured/],
+        ["an org ID that is not one", policy(allow({})), { organizationIds: ["not matching!"] }, /no perimeter configured/],
+        ["a number among the org IDs", policy(allow({})), { organizationIds: [exampleOrgId, 1] }, /no perimeter configured/],
+    ];
+    for (const [name, document, config, reason] of cases) {
+        it(name, () => {
+            const { type, props } = carry("endpoint", document);
+            const verdict = vpceDataPerimeter.evaluate(type, props, config);
+            assert.deepStrictEqual(verdict.violations, []);
+            assert.match(verdict.notApplicable ?? "", reason);
+        });
+    }
+});

@@ -139,3 +139,27 @@ describe("vpce-endpoint-ingress", () => {
         assert.strictEqual(schema.allowWorldIngress.default, false);
     });
 });
+
+// Found by the property tests (test/properties): shrunk counterexamples, kept as table cases.
+describe("vpce-endpoint-ingress: cases found by the property tests", () => {
+    // A VPC whose CIDR comes from an IPAM pool and is public once known: in preview it is unknown,
+    // and a public source may be inside it. Before, the private-range guess made that a violation.
+    const publicIpamVpc: Spec = { type: T.vpc, name: "main", inputs: { ipv4IpamPoolId: "ipam-pool-0abc", ipv4NetmaskLength: 16, enableDnsHostnames: true }, computed: { id: "vpc-0main", cidrBlock: "8.8.0.0/16", defaultSecurityGroupId: "sg-0d" } };
+    describe("passes", () => runCases(vpceEndpointIngress, [
+        { name: "a public source while the VPC's CIDR is not known yet", specs: [publicIpamVpc, app, endpoints([tcpIngress(443, { cidrBlocks: ["8.8.8.0/24"] })]), sts], expect: [] },
+        // A protocol not known yet may be one AWS refuses (no rule at all): no over-broad claim until it is.
+        { name: "0.0.0.0/0 on a protocol not known yet", specs: stack([{ protocol: U.string, fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }]), expect: [] },
+        // A ports entry the schema refuses falls back to the default (9142 for Keyspaces), not to its valid part.
+        { name: "config ports with a bad entry", specs: [vpc(), app, endpoints([tcpIngress(9142, { cidrBlocks: ["10.0.0.0/16"] })]), interfaceEndpoint("cassandra", "cassandra", { securityGroupIds: [ref("endpoints")] })], config: { ports: { cassandra: [443, "x"] } }, expect: [] },
+    ]));
+    describe("reports", () => runCases(vpceEndpointIngress, [
+        // Resource names were written into messages whole, and every group of an endpoint listed.
+        { name: "0.0.0.0/0 in a rule with a 600-character name", specs: stack([tcpIngress(443, { cidrBlocks: ["10.0.0.0/16"] })], { type: T.ingressRule, name: "r".repeat(600), inputs: { securityGroupId: ref("endpoints"), ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" }, computed: { id: "sgr-1" } }), expect: [`worldIngress@${"r".repeat(600)}`] },
+        {
+            name: "an endpoint with 40 groups of its own, none admitting the port",
+            specs: [vpc(), ...Array.from({ length: 40 }, (_, i) => sg(`group-${i}-${"g".repeat(40)}`, { ingress: [tcpIngress(22, { cidrBlocks: ["10.0.0.0/16"] })] })), interfaceEndpoint("sts", "sts", { securityGroupIds: Array.from({ length: 40 }, (_, i) => ref(`group-${i}-${"g".repeat(40)}`)) })],
+            expect: ["noIngress@sts"], says: ["and 35 more"],
+        },
+        { name: "a public source outside the VPC once its IPAM CIDR is known", specs: [publicIpamVpc, app, endpoints([tcpIngress(443, { cidrBlocks: ["52.94.0.0/16"] })]), sts], expect: { preview: [], deployed: ["noIngress@sts"] } },
+    ]));
+});

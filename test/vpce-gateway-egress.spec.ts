@@ -93,3 +93,17 @@ describe("vpce-gateway-egress", () => {
         assert.deepStrictEqual(schema.prefixListIds.default, {});
     });
 });
+
+// Found by the property tests (test/properties): shrunk counterexamples, kept as table cases.
+describe("vpce-gateway-egress: cases found by the property tests", () => {
+    describe("passes", () => runCases(vpceGatewayEgress, [
+        // The only egress rule's protocol is not known yet: it may be one AWS refuses, and the group then
+        // has no egress rule at all (isolated). Before, the rule counted as egress and the group was reported.
+        { name: "an egress rule whose protocol is not known yet", specs: stack(app([{ protocol: U.string, fromPort: 443, toPort: 443, cidrBlocks: ["10.0.0.0/16"] }])), expect: [] },
+        { name: "an egress rule whose ports are not known yet", specs: stack(app([{ protocol: "tcp", fromPort: U.number, toPort: U.number, cidrBlocks: ["10.0.0.0/16"] }])), expect: [] },
+    ]));
+    describe("reports", () => runCases(vpceGatewayEgress, [
+        // The endpoint's prefix list ID was written into the message whole, however long.
+        { name: "a 600-character prefix list ID", specs: [vpc(), gatewayEndpoint("s3", "s3", {}, `pl-${"0".repeat(600)}`), app([tcp(5432, { cidrBlocks: ["10.0.0.0/16"] })])], expect: { preview: ["noEgress@app"], deployed: ["noEgress@app"] } },
+    ]));
+});

@@ -94,3 +94,18 @@ describe("vpce-interface-security-groups", () => {
         assert.strictEqual(vpceInterfaceSecurityGroups.enforcementLevel, "advisory");
     });
 });
+
+// Found by the property tests (test/properties): shrunk counterexamples, kept as table cases.
+describe("vpce-interface-security-groups: cases found by the property tests", () => {
+    // aws-native calls the VPC's default group's ID `defaultSecurityGroup`: known once deployed, it was
+    // not recognised, while in preview (unknown, linked by dependency) it was.
+    const nativeVpc = { type: T.nativeVpc, name: "main", inputs: { cidrBlock: "10.0.0.0/16" }, computed: { vpcId: "vpc-0main", defaultSecurityGroup: "sg-0nativedefault" } };
+    describe("reports", () => runCases(vpceInterfaceSecurityGroups, [
+        { name: "an aws-native VPC's default group by its defaultSecurityGroup output", specs: [nativeVpc, interfaceEndpoint("sts", "sts", { vpcId: ref("main", "vpcId"), securityGroupIds: [ref("main", "defaultSecurityGroup")] })], expect: ["defaultGroup@sts"] },
+        // The message quoted the whole service name, however long.
+        { name: "a 300-character service name is shortened in the message", specs: [vpc(), interfaceEndpoint("long", "sts", { serviceName: `com.amazonaws.us-east-1.${"a".repeat(300)}` })], expect: ["noGroups@long"] },
+        // Resource names and IDs were written into messages whole, however long.
+        { name: "a DefaultSecurityGroup with a 600-character name", specs: [vpc(), { type: T.defaultSg, name: "d".repeat(600), inputs: { vpcId: ref("main") }, computed: { id: "sg-0d" } }, interfaceEndpoint("sts", "sts", { securityGroupIds: [ref("d".repeat(600))] })], expect: ["defaultGroup@sts"] },
+        { name: "a 600-character group ID both inline and in an association", specs: [vpc(), interfaceEndpoint("sts", "sts", { securityGroupIds: [`sg-${"0".repeat(600)}`] }), association("assoc", "sts", `sg-${"0".repeat(600)}`)], expect: ["both@sts"] },
+    ]));
+});

@@ -124,3 +124,45 @@ describe("vpce-policy-json", () => {
         }
     });
 });
+
+// Found by the property tests (test/properties): shrunk counterexamples, kept as table cases.
+describe("vpce-policy-json: cases found by the property tests", () => {
+    const duplicates = `{"Statement":[{${Array.from({ length: 200_000 }, (_, i) => `"Effect":"Allow${i % 7}"`).join(",")},"Principal":"*","Action":"*","Resource":"*"}]}`;
+    const longKey = "k".repeat(600);
+    describe("reports", () => expectReports(vpcePolicyJson, [
+        // Each duplicate's line and column were found by scanning from the start: quadratic, a hang at 5 MB.
+        { name: "200,000 duplicate keys", document: duplicates, on: textCarriers, ids: [...Array.from({ length: maxViolationsPerResource }, () => "duplicateKey"), "more"] },
+        // The path of the object holding a duplicate key was quoted whole, however long its keys.
+        { name: "a duplicate key below a 600-character key", document: `{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*","Condition":{"StringEquals":{"${longKey}":"x"}}}],"${longKey}":{"a":1,"a":2}}`, on: textCarriers, ids: ["duplicateKey", "unknownDocumentKey"] },
+    ]));
+    describe("reads the props it is given", () => {
+        // A plain object that has the framework proxy's target key as its own was taken for the proxy.
+        const cases: [string, Record<string, unknown>, string[]][] = [
+            ["a props key named __getSpecialProxyTarget", { policy: 5, __getSpecialProxyTarget: { policy: "{}" } }, ["wrongType"]],
+        ];
+        for (const [name, props, ids] of cases) {
+            it(name, () => {
+                const verdict = vpcePolicyJson.evaluate(ResourceType.vpcEndpoint, props);
+                assert.deepStrictEqual(verdict.violations.map((v) => v.messageId), ids);
+            });
+        }
+        // The same key behind the framework's proxy: the proxy is still unwrapped (it was not, and
+        // reading an unknown through it became an internal error).
+        it("a props key named __getSpecialProxyTarget behind the framework's proxy", () => {
+            // eslint-disable-next-line @typescript-eslint/no-require-imports
+            const { unknownCheckingProxy } = require("@pulumi/policy/proxy") as { unknownCheckingProxy<T>(v: T): T };
+            const props = unknownCheckingProxy({ __getSpecialProxyTarget: false, policyDocument: JSON.parse(`{"__proto__":{"__proto__":"${UnknownSentinel.string}"}}`) });
+            let reason: string | undefined;
+            const validate = vpcePolicyJson.validateResource as (args: never, report: (message: string) => void) => void;
+            try {
+                validate({
+                    type: ResourceType.nativeVpcEndpoint, props, urn: "urn:pulumi:dev::p::aws-native:ec2:VpcEndpoint::e", name: "e",
+                    getConfig: () => ({}), notApplicable: (r?: string): never => { reason = r; throw new Error("not applicable"); },
+                } as never, () => assert.fail("no violation expected"));
+            } catch (e) {
+                if (reason === undefined) throw e;
+            }
+            assert.match(reason ?? "", /not known until the update/);
+        });
+    });
+});

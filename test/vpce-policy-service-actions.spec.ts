@@ -45,3 +45,13 @@ const invalid: StackCase[] = [
 describe("vpce-policy-service-actions", () => {
     stackRuleTable(vpcePolicyServiceActions, valid, invalid);
 });
+
+// Found by the property tests (test/properties): shrunk counterexamples, kept as table cases.
+describe("vpce-policy-service-actions: cases found by the property tests", () => {
+    stackRuleTable(vpcePolicyServiceActions, [
+        // A regular expression took 87 s on this entry (exponential backtracking); the glob is linear.
+        { name: "a wildcard-heavy action that matches", stack: endpointWith("s3", allow(`s3:${"*?".repeat(12)}t`), "Gateway") },
+    ], [
+        { name: "a wildcard-heavy action that matches nothing", stack: endpointWith("s3", allow(`s3:${"*?".repeat(16)}qz`), "Gateway"), expect: ["noSuchAction@ep"] },
+    ]);
+});

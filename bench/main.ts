@@ -1,0 +1,259 @@
+// `npm run bench`: every comparison in one run on this machine, written to bench/RESULTS.md.
+//
+//   1. time to port through run-policy-pack: vpce-guard, the empty pack, a template-style
+//      TypeScript pack, AWSGuard 0.3.1;
+//   2. Analyze latency over a realistic mix: vpce-guard, the empty pack, the floor pack;
+//   3. AnalyzeStack at 1,000 / 10,000 / 50,000 resources: the same three;
+//   4. `vpce-guard check` on a 50,000-resource export: wall time and peak memory.
+//
+// Packs are always measured in turn (A B C A B C …), so they share the machine's state; figures
+// are medians (latency: percentiles). BENCH_QUICK=1 runs every part small, as a smoke test.
+// The part of RESULTS.md after the "kept across runs" marker is hand-written and preserved.
+
+import * as fs from "fs";
+import * as path from "path";
+import { measureAnalyze, type LatencyResult } from "./analyze";
+import { measureAnalyzeStack, type StackRun } from "./analyze-stack";
+import { measureAudit, type AuditResult } from "./audit";
+import { awsGuardVersion, prepareAwsGuard } from "./awsguard";
+import { describeStack, generateStack } from "./stacks";
+import { emptyPackDir, measureStartup, repoRoot, type PackUnderTest, type StartupResult } from "./startup";
+import { formatLoad, load, machine, megabytes, processMemory, times, type Machine } from "./stats";
+
+const quick = process.env.BENCH_QUICK === "1";
+
+const plan = quick
+    ? { startupRounds: 2, analyzeRequests: 1_000, warmup: 200, stacks: [[1_000, 3], [4_000, 2]] as const, growth: [1_000, 4_000] as const, audit: 2_000 }
+    : { startupRounds: 7, analyzeRequests: 10_000, warmup: 1_000, stacks: [[1_000, 7], [10_000, 5], [50_000, 3]] as const, growth: [10_000, 50_000] as const, audit: 50_000 };
+
+const ours: PackUnderTest = { label: "vpce-guard", dir: repoRoot };
+const empty: PackUnderTest = { label: "empty pack", dir: emptyPackDir };
+const floor: PackUnderTest = { label: "floor pack", dir: path.join(repoRoot, "bench", "fixtures", "floor-pack") };
+const template: PackUnderTest = { label: "template TypeScript pack", dir: path.join(repoRoot, "bench", "fixtures", "template-pack") };
+
+const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+const elapsed = (since: number) => `${((Date.now() - since) / 1000).toFixed(0)} s`;
+
+interface Results {
+    machine: Machine;
+    loadBefore: number[];
+    loadAfter: number[];
+    totalSeconds: number;
+    startup: StartupResult[];
+    awsGuardSkipped?: string;
+    analyze: LatencyResult[];
+    analyzeMix: ReturnType<typeof describeStack>;
+    stacks: StackRun[];
+    stackMix: ReturnType<typeof describeStack>;
+    audit: AuditResult;
+}
+
+async function main(): Promise<void> {
+    const began = Date.now();
+    const info = machine();
+    const loadBefore = load();
+    log(`${quick ? "QUICK run" : "full run"} on ${info.cpus} × ${info.cpuModel}, load ${formatLoad(loadBefore)}`);
+
+    let t = Date.now();
+    const awsGuard = await prepareAwsGuard(repoRoot, log);
+    const startupPacks = [ours, empty, template];
+    if ("dir" in awsGuard) startupPacks.push({ label: `AWSGuard ${awsGuardVersion}`, dir: awsGuard.dir });
+    else log(`AWSGuard skipped: ${awsGuard.skipped}`);
+    log(`1/4 time to port: ${startupPacks.map((p) => p.label).join(", ")}, ${plan.startupRounds} rounds`);
+    const startup = await measureStartup(startupPacks, plan.startupRounds, (r) => log(`  round ${r}/${plan.startupRounds}`));
+    log(`  done in ${elapsed(t)}`);
+
+    t = Date.now();
+    log(`2/4 Analyze: ${plan.analyzeRequests} requests (+${plan.warmup} warm-up) to each of vpce-guard, empty pack, floor pack`);
+    const mix = generateStack(plan.analyzeRequests, { seed: 7 }).resources;
+    const analyze = await measureAnalyze([ours, empty, floor], mix, plan.warmup);
+    log(`  done in ${elapsed(t)}`);
+
+    const stacks: StackRun[] = [];
+    let stackMix: ReturnType<typeof describeStack> | undefined;
+    for (const [size, reps] of plan.stacks) {
+        t = Date.now();
+        log(`3/4 AnalyzeStack: ${size} resources, ${reps} calls each`);
+        const stack = generateStack(size).resources;
+        if (size === plan.growth[1]) stackMix = describeStack(stack);
+        stacks.push(await measureAnalyzeStack(
+            [{ ...ours, analyzeFirst: true }, { ...empty, analyzeFirst: false }, { ...floor, analyzeFirst: false }],
+            stack, reps, (pid) => processMemory(pid)?.peak,
+        ));
+        log(`  done in ${elapsed(t)}`);
+    }
+
+    t = Date.now();
+    log(`4/4 vpce-guard check on a ${plan.audit}-resource export`);
+    const audit = await measureAudit(repoRoot, plan.audit);
+    log(`  done in ${elapsed(t)}`);
+
+    const results: Results = {
+        machine: info, loadBefore, loadAfter: load(), totalSeconds: (Date.now() - began) / 1000,
+        startup, analyze, analyzeMix: describeStack(mix), stacks, stackMix: stackMix ?? describeStack([]), audit,
+    };
+    if ("skipped" in awsGuard) results.awsGuardSkipped = awsGuard.skipped;
+    const markdown = render(results);
+    // A smoke run's figures are not results: they go to .bench/ (git-ignored).
+    const file = path.join(repoRoot, quick ? ".bench" : "bench", quick ? "RESULTS.quick.md" : "RESULTS.md");
+    fs.mkdirSync(path.join(repoRoot, ".bench"), { recursive: true });
+    fs.writeFileSync(file, markdown + keptNotes(file));
+    fs.writeFileSync(path.join(repoRoot, ".bench", quick ? "results.quick.json" : "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+    process.stdout.write(targetsTable(results));
+    log(`written ${path.relative(process.cwd(), file)} in ${results.totalSeconds.toFixed(0)} s`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Targets and the report.
+
+interface Target {
+    what: string;
+    target: string;
+    measured: number;
+    pass: boolean | undefined;
+}
+
+function byLabel<T extends { label: string }>(list: readonly T[], label: string): T | undefined {
+    return list.find((x) => x.label === label);
+}
+
+function targets(r: Results): Target[] {
+    const start = (label: string) => byLabel(r.startup, label)?.median ?? NaN;
+    const aws = r.startup.find((s) => s.label.startsWith("AWSGuard"));
+    const lat = (label: string) => byLabel(r.analyze, label)!;
+    const stackAt = (size: number, label: string) => byLabel(r.stacks.find((s) => s.resources === size)?.timings ?? [], label)?.median ?? NaN;
+    const [small, large] = plan.growth;
+    const list: Target[] = [
+        { what: "start, vpce-guard / empty pack", target: "≤ 1.10", measured: start(ours.label) / start(empty.label), pass: undefined },
+        { what: "start, AWSGuard / vpce-guard", target: "≥ 2.5", measured: aws ? aws.median / start(ours.label) : NaN, pass: undefined },
+        { what: "Analyze p50, vpce-guard / empty pack", target: "≤ 1.10", measured: lat(ours.label).p50 / lat(empty.label).p50, pass: undefined },
+        { what: "Analyze p99, vpce-guard / empty pack", target: "≤ 1.10", measured: lat(ours.label).p99 / lat(empty.label).p99, pass: undefined },
+        { what: `AnalyzeStack(${small.toLocaleString("en-US")}), vpce-guard / empty pack`, target: "≤ 1.25", measured: stackAt(small, ours.label) / stackAt(small, empty.label), pass: undefined },
+        { what: `AnalyzeStack time(${large.toLocaleString("en-US")}) / time(${small.toLocaleString("en-US")}), vpce-guard`, target: "≤ 5.5", measured: stackAt(large, ours.label) / stackAt(small, ours.label), pass: undefined },
+    ];
+    for (const t of list) {
+        const [op, bound] = [t.target.slice(0, 1), Number(t.target.slice(2))];
+        t.pass = Number.isFinite(t.measured) ? (op === "≤" ? t.measured <= bound : t.measured >= bound) : undefined;
+    }
+    return list;
+}
+
+/** The same ratios for the floor pack: what @pulumi/policy costs a pack shaped like ours. */
+function floorRatios(r: Results): string[] {
+    const lat = (label: string) => byLabel(r.analyze, label)!;
+    const [small, large] = plan.growth;
+    const stackAt = (size: number, label: string) => byLabel(r.stacks.find((s) => s.resources === size)?.timings ?? [], label)?.median ?? NaN;
+    return [
+        `Analyze p50 ${times(lat(floor.label).p50 / lat(empty.label).p50)}, p99 ${times(lat(floor.label).p99 / lat(empty.label).p99)}`,
+        `AnalyzeStack(${small.toLocaleString("en-US")}) ${times(stackAt(small, floor.label) / stackAt(small, empty.label))}`,
+        `time(${large.toLocaleString("en-US")}) / time(${small.toLocaleString("en-US")}) ${(stackAt(large, floor.label) / stackAt(small, floor.label)).toFixed(2)}`,
+        `(empty pack: ${(stackAt(large, empty.label) / stackAt(small, empty.label)).toFixed(2)})`,
+    ];
+}
+
+function targetsTable(r: Results): string {
+    const rows = targets(r).map((t) => `| ${t.what} | ${t.target} | ${Number.isFinite(t.measured) ? t.measured.toFixed(2) : "skipped"} | ${t.pass === undefined ? "–" : t.pass ? "pass" : "**miss**"} |`);
+    return [
+        "| target | wanted | measured | |",
+        "|---|---|---|---|",
+        ...rows,
+        "",
+        `Floor pack (vpce-guard's 14 policies, empty bodies) in the same run: ${floorRatios(r).join("; ")}.`,
+        "",
+    ].join("\n");
+}
+
+const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits }) : "–");
+
+function render(r: Results): string {
+    const m = r.machine;
+    const out: string[] = [];
+    out.push(
+        "# vpce-guard benchmarks",
+        "",
+        `Generated by \`npm run bench\`${quick ? " with BENCH_QUICK=1 (a smoke run: small sizes, few rounds; not for comparison)" : ""}. Do not edit above the marker at the end; it is rewritten on every run.`,
+        "",
+        `- Date: ${m.date}`,
+        `- Machine: ${m.cpus} CPUs (nproc), ${m.cpuModel}, ${m.memory} memory, ${m.os}`,
+        `- Node ${m.node}; @pulumi/pulumi 3.248.0, @pulumi/policy 1.21.0`,
+        `- Load average (1 / 5 / 15 min): ${formatLoad(r.loadBefore)} before, ${formatLoad(r.loadAfter)} after; whole run ${fmt(r.totalSeconds)} s`,
+        "",
+        "Packs: **vpce-guard** (this repository, built: `main` is `bin/index.js`); the **empty pack** (`test/fixtures/empty-pack`, no policies: the cost of `@pulumi/policy` alone); the **floor pack** (`bench/fixtures/floor-pack`: vpce-guard's 14 policies with empty bodies and the same shared deserialization — what the framework costs a pack of this shape before any rule runs); a **template TypeScript pack** (`bench/fixtures/template-pack`, `pulumi policy new aws-typescript` style: ts-node at start, `import * as aws from \"@pulumi/aws\"`, two `validateResourceOfType` policies); **AWSGuard** " + awsGuardVersion + " (installed by the bench into `.bench/awsguard` with the same @pulumi/pulumi and @pulumi/policy, `new AwsGuard({ all: \"advisory\" })` in an `index.js`).",
+        "",
+        "## Targets",
+        "",
+        targetsTable(r),
+    );
+
+    out.push("## 1. Time to port", "", `Spawn of \`node <pack>/node_modules/@pulumi/pulumi/cmd/run-policy-pack\` until the port line, as the CLI starts a pack; ${plan.startupRounds} rounds, packs in turn, one unmeasured start each first.`, "");
+    out.push("| pack | median | min | max | × empty pack |", "|---|---|---|---|---|");
+    const emptyStart = byLabel(r.startup, empty.label)!.median;
+    for (const s of r.startup) {
+        out.push(`| ${s.label} | ${fmt(s.median)} ms | ${fmt(Math.min(...s.samples))} ms | ${fmt(Math.max(...s.samples))} ms | ${(s.median / emptyStart).toFixed(2)} |`);
+    }
+    if (r.awsGuardSkipped) out.push("", `AWSGuard skipped: ${r.awsGuardSkipped}`);
+    out.push("");
+
+    out.push(
+        "## 2. Analyze latency", "",
+        `${fmt(r.analyze[0] ? plan.analyzeRequests : 0)} requests (after ${fmt(plan.warmup)} warm-up requests), each sent to every pack in turn, pre-serialized and timed at the client from send to response (gRPC on 127.0.0.1). The mix is the inputs of a generated stack (\`bench/stacks.ts\`): ${mixLine(r.analyzeMix)}.`, "",
+        "| pack | p50 | p90 | p99 | mean |", "|---|---|---|---|---|",
+    );
+    for (const a of r.analyze) out.push(`| ${a.label} | ${fmt(a.p50, 3)} ms | ${fmt(a.p90, 3)} ms | ${fmt(a.p99, 3)} ms | ${fmt(a.mean, 3)} ms |`);
+    out.push("", "By kind of request (p50 / p99):", "", `| kind | requests | ${r.analyze.map((a) => a.label).join(" | ")} |`, `|---|---|${r.analyze.map(() => "---").join("|")}|`);
+    for (const c of Object.keys(r.analyze[0]?.byClass ?? {})) {
+        out.push(`| ${c} | ${r.analyze[0].byClass[c].count} | ${r.analyze.map((a) => `${fmt(a.byClass[c].p50, 3)} / ${fmt(a.byClass[c].p99, 3)} ms`).join(" | ")} |`);
+    }
+    out.push("");
+
+    out.push(
+        "## 3. AnalyzeStack at scale", "",
+        `Generated deployed stacks (\`bench/stacks.ts\`; at ${fmt(plan.growth[1])} resources: ${mixLine(r.stackMix)}), linked by \`propertyDependencies\`, each resource with its provider. Fresh pack processes per size; vpce-guard first gets Analyze on every resource's inputs (as the engine sends them before AnalyzeStack), the others do not need it. Then the same pre-serialized request to each pack in turn; medians.`, "",
+        "| resources | request | pack | median | calls | × empty pack | violations | peak RSS |", "|---|---|---|---|---|---|---|---|",
+    );
+    for (const s of r.stacks) {
+        const e = byLabel(s.timings, empty.label)!.median;
+        for (const t of s.timings) {
+            out.push(`| ${fmt(s.resources)} | ${megabytes(s.requestBytes)} | ${t.label} | ${fmt(t.median)} ms | ${t.samples.map((x) => fmt(x)).join(", ")} | ${(t.median / e).toFixed(2)} | ${fmt(t.diagnostics)} | ${t.peakRss === undefined ? "–" : megabytes(t.peakRss)} |`);
+        }
+    }
+    out.push("");
+    const growth = (label: string) => {
+        const at = (n: number) => byLabel(r.stacks.find((s) => s.resources === n)?.timings ?? [], label)?.median ?? NaN;
+        return (at(plan.growth[1]) / at(plan.growth[0])).toFixed(2);
+    };
+    out.push(`Growth from ${fmt(plan.growth[0])} to ${fmt(plan.growth[1])} resources (${(plan.growth[1] / plan.growth[0]).toFixed(0)}× the resources): vpce-guard ${growth(ours.label)}×, floor pack ${growth(floor.label)}×, empty pack ${growth(empty.label)}×.`, "");
+
+    const a = r.audit;
+    out.push(
+        "## 4. Offline audit", "",
+        `\`node bin/cli/main.js check .bench/stack-${a.resources}.export.json --format json --output … --exit-zero\` as a child process: reading a ${megabytes(a.exportBytes)} \`pulumi stack export\` of ${fmt(a.resources)} resources, starting the pack, Analyze on each resource, AnalyzeStack, the report.`, "",
+        "| wall time | peak RSS, CLI | peak RSS, pack | peak RSS, both at once (sampled every 100 ms) | GNU time max RSS | violations (mandatory) |", "|---|---|---|---|---|---|",
+        `| ${fmt(a.wallMs / 1000, 1)} s | ${a.cliPeakRss === undefined ? "–" : megabytes(a.cliPeakRss)} | ${a.packPeakRss === undefined ? "–" : megabytes(a.packPeakRss)} | ${a.combinedPeakRss === undefined ? "–" : megabytes(a.combinedPeakRss)} | ${a.timeMaxRss === undefined ? "–" : megabytes(a.timeMaxRss)} | ${a.diagnostics === undefined ? "–" : `${fmt(a.diagnostics)} (${fmt(a.mandatory ?? NaN)})`} |`,
+        "",
+    );
+    return out.join("\n");
+}
+
+function mixLine(mix: ReturnType<typeof describeStack>): string {
+    const types = Object.entries(mix.types).sort((x, y) => y[1] - x[1]).map(([t, n]) => `${fmt(n)} ${t}`).join(", ");
+    return `${types}; ${fmt(mix.documents.count)} policy documents as inputs, median ${fmt(mix.documents.medianBytes)} B, largest ${fmt(mix.documents.maxBytes)} B`;
+}
+
+const marker = "<!-- Kept across runs: everything below is written by hand. -->";
+
+function keptNotes(file: string): string {
+    try {
+        const text = fs.readFileSync(file, "utf8");
+        const at = text.indexOf(marker);
+        if (at >= 0) return text.slice(at);
+    } catch {
+        // First run.
+    }
+    return `${marker}\n`;
+}
+
+main().catch((e: unknown) => {
+    console.error(e instanceof Error ? (e.stack ?? e.message) : e);
+    process.exit(1);
+});
