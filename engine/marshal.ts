@@ -38,7 +38,8 @@ function toWire(value: unknown, where: string): Wire {
             }
             const out: { [key: string]: Wire } = {};
             for (const [k, v] of Object.entries(value)) {
-                if (v !== undefined) out[k] = toWire(v, `${where}.${k}`);
+                // A key named `__proto__` is data like any other: assigning it would set the prototype.
+                if (v !== undefined) Object.defineProperty(out, k, { value: toWire(v, `${where}.${k}`), enumerable: true, writable: true, configurable: true });
             }
             return out;
         }

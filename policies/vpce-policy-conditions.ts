@@ -51,10 +51,13 @@ function checkResources(statement: PolicyStatement, findings: Findings<typeof me
 }
 
 function checkConditions(statement: PolicyStatement, findings: Findings<typeof messages>): void {
+    const operators = new Map<string, ReturnType<typeof parseConditionOperator>>();
     for (const test of conditionTests(statement)) {
-        const operator = parseConditionOperator(test.operator);
+        let operator = operators.get(test.operator);
+        if (operator === undefined) operators.set(test.operator, (operator = parseConditionOperator(test.operator)));
         const idKey = systemIdKey(test.key);
-        const data = { statement: statement.label, operator: quote(test.operator), key: quote(test.key, 64) };
+        // Built only for the messages kept: past the cap a document's problems are only counted.
+        const data = () => ({ statement: statement.label, operator: quote(test.operator), key: quote(test.key, 64) });
         if (idKey !== undefined && operator.category === "numeric") {
             findings.report("numericOnIdKey", data);
             continue;
@@ -63,11 +66,11 @@ function checkConditions(statement: PolicyStatement, findings: Findings<typeof m
             if (typeof value !== "string") continue;
             const pattern = withoutLiteralVariables(value);
             if (idKey !== undefined && operator.category !== "null" && hasWildcard(pattern)) {
-                findings.report("wildcardOnIdKey", { ...data, value: quote(value) });
+                findings.report("wildcardOnIdKey", () => ({ ...data(), value: quote(value) }));
             } else if (operator.category === "string" && !wildcardsAnchored(pattern)) {
-                findings.report("shortWildcard", { ...data, value: quote(value) });
+                findings.report("shortWildcard", () => ({ ...data(), value: quote(value) }));
             }
-            checkArnAccount(statement, `condition ${data.operator} → ${data.key}`, value, findings);
+            checkArnAccount(statement, () => { const d = data(); return `condition ${d.operator} → ${d.key}`; }, value, findings);
         }
     }
 }
@@ -82,11 +85,11 @@ export function wildcardsAnchored(pattern: string): boolean {
     return true;
 }
 
-function checkArnAccount(statement: PolicyStatement, where: string, value: string, findings: Findings<typeof messages>): void {
+function checkArnAccount(statement: PolicyStatement, where: string | (() => string), value: string, findings: Findings<typeof messages>): void {
     const arn = parseArn(value);
     if (arn === undefined) return;
     const account = withoutLiteralVariables(arn.account);
     if (hasWildcard(account) && !isWildcardOnly(account)) {
-        findings.report("mixedAccount", { statement: statement.label, where, value: quote(value), account: quote(arn.account, 40) });
+        findings.report("mixedAccount", () => ({ statement: statement.label, where: typeof where === "string" ? where : where(), value: quote(value), account: quote(arn.account, 40) }));
     }
 }

@@ -932,7 +932,27 @@ export function withValueUnknown(p: Program, value: unknown): Program {
 
 /** The program in preview with one more resource new (its computed outputs unknown). */
 export function withResourceNew(p: Program, index: number): Program {
-    return programOf(p.resources.map((r, i) => (i === index ? { ...r, existing: false } : { ...r })));
+    // A literal equal to one of the resource's IDs names it by value; a new resource's ID is not known
+    // to anyone yet, so such a literal can only be a reference to it (unknown, with its dependency).
+    const target = p.resources[index];
+    const role = (Object.keys(roleTypes) as RoleName[]).find((r) => roleTypes[r].includes(target.type));
+    const byId = new Map<string, Ref>();
+    if (role !== undefined) {
+        const pick = p.resources.filter((r) => roleTypes[role].includes(r.type)).indexOf(target);
+        const known = render({ resources: p.resources.map((r) => ({ ...r, existing: true })) }, "deployed")[index].outputs;
+        for (const output of ["id", "prefixListId", "defaultSecurityGroupId"] as const) {
+            const value = known[output === "id" ? ownIdOutput(target.type) : output === "defaultSecurityGroupId" && target.type === Types.nativeVpc ? "defaultSecurityGroup" : output];
+            if (typeof value === "string") byId.set(value, new Ref(role, pick, output));
+        }
+    }
+    const relink = (v: unknown): unknown => {
+        if (typeof v === "string") return byId.get(v) ?? v;
+        if (v instanceof Ref || v instanceof Doc) return v;
+        if (Array.isArray(v)) return v.map(relink);
+        if (v !== null && typeof v === "object") return objectOf(Object.keys(v).map((k) => [k, relink((v as Record<string, unknown>)[k])] as const));
+        return v;
+    };
+    return programOf(p.resources.map((r, i) => (i === index ? { ...r, existing: false } : { ...r, inputs: relink(r.inputs) as Record<string, unknown> })));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -658,3 +658,40 @@ describe("engine", function () {
         });
     });
 });
+
+// Found by the protocol fuzz (test/protocol-fuzz.engine.spec.ts): a key named `__proto__` was
+// assigned, which set the wire object's prototype; an array-shaped one made protobuf refuse the whole
+// request ("Unexpected struct type."). google-protobuf's own maps cannot hold such a key, so it does
+// not reach the pack; everything around it must.
+describe("engine: marshalling keys named __proto__", () => {
+    const cases: [string, string][] = [
+        ["an object under __proto__", "{\"a\":{\"__proto__\":{\"x\":1},\"b\":2}}"],
+        // Assigned, this key made the object an array to protobuf, which then refused it.
+        ["an array-shaped object under __proto__", "{\"securityGroupIds\":{\"__proto__\":{\"length\":1,\"__proto__\":[]}}}"],
+        ["__proto__ inside a list", "{\"a\":[{\"__proto__\":\"sg-1\"}]}"],
+    ];
+    // The wire form read back key by key (protobuf's own toJavaScript assigns, and so loses the key too).
+    type WireValue = { getKindCase(): number; getStructValue(): WireStruct | undefined; getListValue(): { getValuesList(): WireValue[] } | undefined; getStringValue(): string; getNumberValue(): number; getBoolValue(): boolean };
+    type WireStruct = { getFieldsMap(): { forEach(f: (v: WireValue, k: string) => void): void } };
+    const read = (v: WireValue): unknown => {
+        const list = v.getListValue();
+        const struct = v.getStructValue();
+        if (struct !== undefined) return readStruct(struct);
+        if (list !== undefined) return list.getValuesList().map(read);
+        return [null, null, v.getNumberValue(), v.getStringValue(), v.getBoolValue()][v.getKindCase()];
+    };
+    const readStruct = (s: WireStruct) => {
+        const out: Record<string, unknown> = {};
+        s.getFieldsMap().forEach((v, k) => Object.defineProperty(out, k, { value: read(v), enumerable: true }));
+        return out;
+    };
+    for (const [name, json] of cases) {
+        it(name, () => {
+            // eslint-disable-next-line @typescript-eslint/no-require-imports
+            const { propertiesStruct } = require("../engine/marshal") as typeof import("../engine/marshal");
+            const value = JSON.parse(json) as Record<string, unknown>;
+            const withoutProto = JSON.parse(json.replace(/"__proto__":(\{"x":1\},|\{"length":1,"__proto__":\[\]\}|"sg-1")/g, "")) as unknown;
+            assert.strictEqual(JSON.stringify(readStruct(propertiesStruct(value, "test") as unknown as WireStruct)), JSON.stringify(withoutProto));
+        });
+    }
+});

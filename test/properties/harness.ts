@@ -45,16 +45,11 @@ function frameworkFailure(policy: string, e: unknown): Error {
     return new assert.AssertionError({ message: `${policy} threw (an RPC error through the framework): ${e instanceof Error ? e.stack : String(e)}` });
 }
 
-/** The framework's copy of a value: what a protobuf Struct would carry (sentinels stay strings). */
-function plain(value: unknown): unknown {
-    return value;
-}
-
 /** Resource args as the framework's Analyze builds them. */
 export function resourceArgs(type: string, urn: string, props: unknown, config: unknown, onNotApplicable: (r: string | undefined) => void) {
     return {
         type,
-        props: props !== null && typeof props === "object" ? frameworkProxy.unknownCheckingProxy(plain(props)) : props,
+        props: props !== null && typeof props === "object" ? frameworkProxy.unknownCheckingProxy(props) : props,
         urn,
         name: urn.slice(urn.lastIndexOf("::") + 2),
         opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
