@@ -65,6 +65,14 @@ export function inlinePolicyProperty(node: StackNode): "policy" | "policyDocumen
     return node.type === ResourceType.nativeVpcEndpoint ? "policyDocument" : "policy";
 }
 
+/**
+ * An Interface or Gateway endpoint to an AWS service (not a customer or partner service): the
+ * endpoints whose policy guards an AWS service's API.
+ */
+export function isAwsServiceEndpoint(view: VpcEndpointView): view is VpcEndpointView & { type: "Interface" | "Gateway"; service: ServiceName } {
+    return (view.type === "Interface" || view.type === "Gateway") && view.service !== undefined && !view.service.customer;
+}
+
 /** Reads every endpoint of the stack. */
 export function vpcEndpoints(graph: StackGraph): VpcEndpointView[] {
     return graph.nodesOf("endpoint").map((node) => readVpcEndpoint(graph, node));

@@ -5,7 +5,7 @@
 // element, an account ID or a wildcard in the account part, not both.
 
 import { hasWildcard, isWildcardOnly, parseArn } from "./arn";
-import { statementsToJudge } from "./document-statements";
+import { judgeEachStatement } from "./document-statements";
 import { parseConditionOperator, systemIdKey, withoutLiteralVariables } from "./iam-condition";
 import { conditionTests, quote, stringList, type PolicyStatement } from "./policy-document";
 import { endpointDocumentPolicy, type Findings } from "./rule";
@@ -32,13 +32,10 @@ export const vpcePolicyConditions = endpointDocumentPolicy<typeof messages, Reco
     },
     messages,
     check(input, _config, findings) {
-        const judged = statementsToJudge(input);
-        if (judged.notApplicable !== undefined) return judged.notApplicable;
-        for (const statement of judged.statements) {
+        return judgeEachStatement(input, (statement) => {
             checkResources(statement, findings);
             checkConditions(statement, findings);
-        }
-        return undefined;
+        });
     },
 });
 

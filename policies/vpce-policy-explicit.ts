@@ -4,7 +4,7 @@
 import { quote } from "./policy-document";
 import { iamPrefixesFor, policySupport, suffixListed } from "./service-catalogue";
 import { stackPolicy } from "./stack-rule";
-import { fullAccessStatement, inlinePolicyProperty, vpcEndpoints, writtenPolicies } from "./vpc-endpoint";
+import { fullAccessStatement, inlinePolicyProperty, isAwsServiceEndpoint, vpcEndpoints, writtenPolicies } from "./vpc-endpoint";
 
 const messages = {
     missing: "This {{type}} endpoint to {{service}} has no endpoint policy, so AWS attaches its default policy, which allows every action by every principal on every resource of the service. Set `{{property}}` (or add an aws.ec2.VpcEndpointPolicy) to a policy that allows only what your workloads need.",
@@ -40,9 +40,8 @@ export const vpcePolicyExplicit = stackPolicy<typeof messages, VpcePolicyExplici
         const endpoints = vpcEndpoints(graph);
         if (endpoints.length === 0) return "the stack has no VPC endpoints";
         for (const view of endpoints) {
+            if (!isAwsServiceEndpoint(view)) continue;
             const service = view.service;
-            if (view.type !== "Interface" && view.type !== "Gateway") continue;
-            if (service === undefined || service.customer) continue;
             if (policySupport(service) === "unsupported" || suffixListed(service.suffix, config.exemptServices)) continue;
             if (view.inline.state === "unknown") continue;
 

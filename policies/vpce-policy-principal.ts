@@ -1,7 +1,7 @@
 // vpce-policy-principal: every statement names its principals in a form endpoint policies accept (SPEC rule 3).
 
 import { describeType } from "./endpoint-policy";
-import { statementsToJudge } from "./document-statements";
+import { judgeEachStatement } from "./document-statements";
 import { principalTypes, readPrincipal, type PrincipalShapeProblem } from "./iam-principal";
 import { quote, type PolicyStatement } from "./policy-document";
 import { endpointDocumentPolicy, type MessageData } from "./rule";
@@ -32,13 +32,10 @@ export const vpcePolicyPrincipal = endpointDocumentPolicy<typeof messages, Recor
     },
     messages,
     check(input, _config, findings) {
-        const judged = statementsToJudge(input);
-        if (judged.notApplicable !== undefined) return judged.notApplicable;
-        for (const statement of judged.statements) {
+        return judgeEachStatement(input, (statement) => {
             const problem = firstProblem(statement);
             if (problem) findings.report(problem.id, { statement: statement.label, ...problem.data });
-        }
-        return undefined;
+        });
     },
 });
 

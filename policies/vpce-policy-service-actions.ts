@@ -5,7 +5,7 @@ import { globMatches, iamActionsOf, loadedActionPatternMatches, splitAction } fr
 import { quote, statementsOf, stringList, type PolicyStatement } from "./policy-document";
 import { iamPrefixesFor } from "./service-catalogue";
 import { stackPolicy, type StackFindings } from "./stack-rule";
-import { vpcEndpoints, writtenPolicies, type AttachedPolicy } from "./vpc-endpoint";
+import { isAwsServiceEndpoint, vpcEndpoints, writtenPolicies, type AttachedPolicy } from "./vpc-endpoint";
 
 const messages = {
     malformed: "{{statement}}: {{element}} entry {{entry}} is not of the form \"service:action\" (or \"*\"); it matches no action. Write it as e.g. {{example}}.",
@@ -49,7 +49,7 @@ export const vpcePolicyServiceActions = stackPolicy<Messages, VpcePolicyServiceA
         const endpoints = vpcEndpoints(graph);
         if (endpoints.length === 0) return "the stack has no VPC endpoints";
         for (const view of endpoints) {
-            if ((view.type !== "Interface" && view.type !== "Gateway") || view.service === undefined || view.service.customer) continue;
+            if (!isAwsServiceEndpoint(view)) continue;
             const policies = writtenPolicies(view).filter((p) => p.input.status === "parsed");
             if (policies.length === 0) continue;
             const prefixes = await iamPrefixesFor(view.service, config.extraPrefixes);
