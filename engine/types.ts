@@ -33,7 +33,7 @@ export interface Diagnostic {
     message: string;
     description: string;
     severity?: string;
-    /** Which call produced it. */
+    /** Which call produced it: `analyze` (a resource's inputs) or `analyzeStack` (the whole stack's outputs). */
     phase: "analyze" | "analyzeStack";
 }
 

@@ -1,7 +1,7 @@
 // The result of an offline audit (`vpce-guard check`), as one model: the JSON report is this object
 // as it stands, and the text and SARIF reports are renderings of it. Pure.
 
-import type { AnalyzerDescription, Diagnostic, EnforcementLevel, NotApplicable, ReconciledPolicyConfig } from "../engine/types";
+import type { AnalyzerDescription, Diagnostic, EnforcementLevel, NotApplicable, PolicyDescription, ReconciledPolicyConfig } from "../engine/types";
 import type { SecretCounts, StackDocument, StackDocumentKind } from "../cli/stack-files";
 import { describeUrn } from "./urn";
 
@@ -26,15 +26,10 @@ export interface AuditPolicyPack {
     policies: AuditPolicy[];
 }
 
-export interface AuditPolicy {
-    name: string;
-    displayName?: string;
-    description: string;
+/** A policy as the pack describes it, without its config schema. */
+export interface AuditPolicy extends Omit<PolicyDescription, "configSchema" | "enforcementLevel"> {
     /** The level in force for this run, after the config file. */
     enforcementLevel: EnforcementLevel;
-    severity?: string;
-    remediationSteps?: string;
-    policyType: "resource" | "stack" | "unknown";
 }
 
 export interface AuditStack {
@@ -57,22 +52,19 @@ export interface AuditStack {
     summary: LevelCounts;
 }
 
-export interface AuditViolation {
+/** One violation in the report: a diagnostic's `urn`, `severity` and `phase`, with its pack, policy, resource and specific message. */
+export interface AuditViolation extends Pick<Diagnostic, "urn" | "severity" | "phase"> {
     policyPack: string;
     policyPackVersion: string;
     policy: string;
     /** `remediate` is reported as `mandatory`, as `pulumi policy analyze` does. */
     enforcementLevel: EnforcementLevel;
-    severity?: string;
-    urn: string;
     resourceType: string;
     resourceName: string;
     /** Line of the resource in the file, when found. */
     line?: number;
     /** What is wrong and how to fix it (the policy's description is in `policyPacks[].policies[]`). */
     message: string;
-    /** `analyze` (a resource's inputs) or `analyzeStack` (the whole stack's outputs). */
-    phase: Diagnostic["phase"];
 }
 
 export interface AuditNotApplicable {
