@@ -1,12 +1,12 @@
 // `vpce-guard check`: reads every stack file, then runs each policy pack over each stack through
 // the engine module, in the engine's order (one pack process per stack: Configure, Analyze on every
 // resource's inputs, AnalyzeStack on the outputs; see engine/run.ts), and writes one report.
-// PolicyPackProcess is driven here rather than through runPolicyPack so that a long run can show
-// its progress.
 
 import * as fs from "fs";
 import * as path from "path";
-import { PolicyConfigError, PolicyPackProcess, readPolicyPackConfigFile, type PolicyPackConfigFile, type StartOptions } from "../engine";
+import {
+    PolicyConfigError, readPolicyPackConfigFile, runPolicyPack, type AnalyzerDescription, type PolicyPackConfigFile, type RunProgress, type StartOptions,
+} from "../engine";
 import { buildAuditReport, stackName, type PackRun, type StackRun } from "../report/audit";
 import { formatJsonReport } from "../report/json";
 import { formatSarifReport } from "../report/sarif";
@@ -135,50 +135,34 @@ function readDocuments(files: readonly string[], env: CliEnvironment): StackDocu
 async function auditStack(document: StackDocument, packs: readonly PackSpec[], progress: (what: string) => void): Promise<PackRun[]> {
     const runs: PackRun[] = [];
     for (const spec of packs) {
-        progress(`starting policy pack ${path.basename(spec.directory)}`);
         const stack: NonNullable<StartOptions["stack"]> = { dryRun: document.dryRun, config: document.config };
         if (document.stack !== undefined) stack.name = document.stack;
         if (document.project !== undefined) stack.project = document.project;
-        let pack: PolicyPackProcess;
+        // Where the run is, so that a failure is told as the user's problem it is.
+        let step = "start" as RunProgress["step"];
+        let info: AnalyzerDescription | undefined;
+        const onProgress = (p: RunProgress) => {
+            step = p.step;
+            if (p.step === "start") progress(`starting policy pack ${path.basename(spec.directory)}`);
+            else if (p.step === "configure") info = p.info;
+            else if (p.step === "analyze") progress(`Analyze ${p.index + 1}/${p.total}`);
+            else progress(`AnalyzeStack on ${p.total} resources`);
+        };
         try {
-            pack = await PolicyPackProcess.start(spec.directory, { stack });
-        } catch (e) {
-            throw new CheckError(`cannot run policy pack ${spec.label}: ${(e as Error).message}`);
-        }
-        try {
-            const configured = await configure(pack, spec);
-            const run: PackRun = { info: pack.info, directory: spec.label, configured, diagnostics: [], notApplicable: [] };
+            const result = await runPolicyPack(spec.directory, document.resources, { stack, config: spec.config, onProgress });
+            const run: PackRun = { info: result.info, directory: spec.label, configured: result.configured, diagnostics: result.diagnostics, notApplicable: result.notApplicable };
             if (spec.configFile !== undefined) run.configFile = spec.configFile;
-            const total = document.resources.length;
-            for (const [i, resource] of document.resources.entries()) {
-                progress(`Analyze ${i + 1}/${total}`);
-                const r = await pack.analyze(resource);
-                run.diagnostics.push(...r.diagnostics);
-                run.notApplicable.push(...r.notApplicable);
-            }
-            progress(`AnalyzeStack on ${total} resources`);
-            const r = await pack.analyzeStack(document.resources);
-            run.diagnostics.push(...r.diagnostics);
-            run.notApplicable.push(...r.notApplicable);
             runs.push(run);
         } catch (e) {
-            if (e instanceof CheckError) throw e;
-            throw new CheckError(`policy pack ${pack.info.name} failed on ${stackName(document)} (${document.file}): ${(e as Error).message}`);
-        } finally {
-            await pack.close();
+            if (info === undefined) throw new CheckError(`cannot run policy pack ${spec.label}: ${(e as Error).message}`);
+            if (step === "configure" && e instanceof PolicyConfigError) {
+                const source = spec.configFile !== undefined ? `invalid policy pack config ${spec.configFile}` : `policy pack ${info.name} has an invalid config`;
+                throw new CheckError(`${source}:\n${e.problems.join("\n")}`);
+            }
+            throw new CheckError(`policy pack ${info.name} failed on ${stackName(document)} (${document.file}): ${(e as Error).message}`);
         }
     }
     return runs;
-}
-
-async function configure(pack: PolicyPackProcess, spec: PackSpec) {
-    try {
-        return await pack.configure(spec.config);
-    } catch (e) {
-        if (!(e instanceof PolicyConfigError)) throw e;
-        const source = spec.configFile !== undefined ? `invalid policy pack config ${spec.configFile}` : `policy pack ${pack.info.name} has an invalid config`;
-        throw new CheckError(`${source}:\n${e.problems.join("\n")}`);
-    }
 }
 
 /** The vpce-guard package directory (the bundled pack): where its package.json is, above this file. */

@@ -6,4 +6,4 @@ export * from "./types";
 export { secret, nameFromUrn } from "./marshal";
 export { PolicyConfigError, reconcileConfig, readPolicyPackConfigFile, enforcementLevels } from "./config";
 export { PolicyPackProcess, PolicyPackStartError, PolicyPackRpcError, StartOptions } from "./process";
-export { runPolicyPack } from "./run";
+export { runPolicyPack, type RunProgress } from "./run";

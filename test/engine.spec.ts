@@ -592,6 +592,17 @@ describe("engine", function () {
             assert.deepEqual(echoed(result.diagnostics[3]).props, { n: 20 });
             assert.deepEqual(liveChildPids(), []);
         });
+
+        it("tells its progress before each step, and returns the config Configure sent", async function () {
+            const resources = [echo("first", { n: 1 }), echo("second", { n: 2 })];
+            const steps: string[] = [];
+            const result = await runPolicyPack(configPack, resources, {
+                config: { "resource-echo": { mode: "strict" } },
+                onProgress: (p) => steps.push(p.step === "analyze" ? `analyze ${p.index + 1}/${p.total}` : p.step === "analyzeStack" ? `analyzeStack ${p.total}` : p.step === "configure" ? `configure ${p.info.name}` : p.step),
+            });
+            assert.deepEqual(steps, ["start", "configure config-pack", "analyze 1/2", "analyze 2/2", "analyzeStack 2"]);
+            assert.deepEqual(result.configured["resource-echo"], { enforcementLevel: "advisory", properties: { mode: "strict", limit: 3 } });
+        });
     });
 
     describe("readPolicyPackConfigFile", function () {
