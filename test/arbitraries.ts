@@ -7,6 +7,7 @@
 
 import * as fc from "fast-check";
 import { UnknownSentinel, type UnknownKind } from "../policies/unknown-values";
+import { awsDefaultPolicyText, idPrefix, ownIdOutput, T, type BuiltResource, type Shape } from "./stacks";
 
 // ---------------------------------------------------------------------------------------------
 // Unknowns, huge strings, deep nesting
@@ -461,31 +462,17 @@ export function printable<T extends object>(value: T, print: (v: T) => string = 
 // ---------------------------------------------------------------------------------------------
 // Stack programs
 
-export const Types = {
-    vpc: "aws:ec2/vpc:Vpc",
-    nativeVpc: "aws-native:ec2:Vpc",
-    endpoint: "aws:ec2/vpcEndpoint:VpcEndpoint",
-    nativeEndpoint: "aws-native:ec2:VpcEndpoint",
-    endpointPolicy: "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy",
-    sg: "aws:ec2/securityGroup:SecurityGroup",
-    defaultSg: "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
-    nativeSg: "aws-native:ec2:SecurityGroup",
-    sgRule: "aws:ec2/securityGroupRule:SecurityGroupRule",
-    ingressRule: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-    egressRule: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
-    nativeIngress: "aws-native:ec2:SecurityGroupIngress",
-    nativeEgress: "aws-native:ec2:SecurityGroupEgress",
-    association: "aws:ec2/securityGroupAssociation:SecurityGroupAssociation",
-    bucket: "aws:s3/bucket:Bucket",
-} as const;
-
-export const packTypes: string[] = Object.values(Types).filter((t) => t !== Types.bucket);
+/** The pack's types that programs are made of (besides a bucket, which the pack does not judge). */
+export const packTypes: string[] = [
+    T.vpc, T.nativeVpc, T.endpoint, T.nativeEndpoint, T.endpointPolicy, T.securityGroup, T.defaultSecurityGroup, T.nativeSecurityGroup,
+    T.securityGroupRule, T.ingressRule, T.egressRule, T.nativeIngress, T.nativeEgress, T.association,
+];
 
 type RoleName = "vpc" | "endpoint" | "securityGroup";
 const roleTypes: Record<RoleName, string[]> = {
-    vpc: [Types.vpc, Types.nativeVpc],
-    endpoint: [Types.endpoint, Types.nativeEndpoint],
-    securityGroup: [Types.sg, Types.defaultSg, Types.nativeSg],
+    vpc: [T.vpc, T.nativeVpc],
+    endpoint: [T.endpoint, T.nativeEndpoint],
+    securityGroup: [T.securityGroup, T.defaultSecurityGroup, T.nativeSecurityGroup],
 };
 
 /** A reference to an output of another resource of the program: resolved when rendered. */
@@ -561,13 +548,17 @@ const policyValue = fc.oneof({ arbitrary: docArb as fc.Arbitrary<unknown>, weigh
  */
 function resourceSpecArbitrary(junk: boolean, weights?: Array<[string, number]>): fc.Arbitrary<ResourceSpec> {
     const m = <T>(b: fc.Arbitrary<T>, weight = 1): fc.Arbitrary<unknown> => (junk ? mostly(b, weight) : b);
-    const inlineRuleAws = fc.record({
+    // What an aws inline rule and an aws SecurityGroupRule both have: protocol, ports, CIDR and prefix list peers.
+    const awsRuleFields = {
         protocol: m(fc.constantFrom(...protocolPool), 1),
         fromPort: m(fc.constantFrom(...portPool), 1),
         toPort: m(fc.constantFrom(...portPool), 1),
         cidrBlocks: fc.array(fc.constantFrom(...cidrPool), { maxLength: 2 }),
         ipv6CidrBlocks: fc.array(fc.constantFrom(...cidrPool), { maxLength: 1 }),
         prefixListIds: fc.array(refOrLiteral("endpoint", "pl", "prefixListId"), { maxLength: 2 }),
+    };
+    const inlineRuleAws = fc.record({
+        ...awsRuleFields,
         securityGroups: fc.array(refOrLiteral("securityGroup", "sg"), { maxLength: 2 }),
         self: fc.constantFrom<unknown>(true, false, "true"),
     }, { requiredKeys: ["protocol"] });
@@ -586,7 +577,7 @@ function resourceSpecArbitrary(junk: boolean, weights?: Array<[string, number]>)
 
     /** Inputs by type: near-valid, with references to other resources of the program. */
     const inputsByType: Record<string, fc.Arbitrary<Record<string, unknown>>> = {
-        [Types.vpc]: fc.record({
+        [T.vpc]: fc.record({
             cidrBlock: m(fc.constantFrom(...cidrPool), 1),
             enableDnsSupport: fc.constantFrom<unknown>(true, false, "false"),
             enableDnsHostnames: fc.constantFrom<unknown>(true, false, "true"),
@@ -594,12 +585,12 @@ function resourceSpecArbitrary(junk: boolean, weights?: Array<[string, number]>)
             ipv6CidrBlock: fc.constantFrom(...cidrPool),
             ipv4IpamPoolId: fc.constant("ipam-pool-0abc"),
         }, { requiredKeys: [] }),
-        [Types.nativeVpc]: fc.record({
+        [T.nativeVpc]: fc.record({
             cidrBlock: m(fc.constantFrom(...cidrPool), 1),
             enableDnsSupport: fc.constantFrom<unknown>(true, false),
             enableDnsHostnames: fc.constantFrom<unknown>(true, false),
         }, { requiredKeys: [] }),
-        [Types.endpoint]: fc.record({
+        [T.endpoint]: fc.record({
             vpcId: refOrLiteral("vpc", "vpc"),
             serviceName: m(fc.constantFrom(...serviceNamePool)),
             vpcEndpointType: m(fc.constantFrom(...endpointTypePool), 1),
@@ -609,7 +600,7 @@ function resourceSpecArbitrary(junk: boolean, weights?: Array<[string, number]>)
             subnetIds: fc.array(literalIds("subnet"), { maxLength: 2 }),
             routeTableIds: fc.array(literalIds("rtb"), { maxLength: 2 }),
         }, { requiredKeys: ["serviceName"] }),
-        [Types.nativeEndpoint]: fc.record({
+        [T.nativeEndpoint]: fc.record({
             vpcId: refOrLiteral("vpc", "vpc"),
             serviceName: m(fc.constantFrom(...serviceNamePool)),
             vpcEndpointType: m(fc.constantFrom(...endpointTypePool), 1),
@@ -617,48 +608,43 @@ function resourceSpecArbitrary(junk: boolean, weights?: Array<[string, number]>)
             securityGroupIds: m(fc.array(fc.oneof(refOrLiteral("securityGroup", "sg"), refTo("vpc", "defaultSecurityGroupId")), { maxLength: 3 }), 1),
             privateDnsEnabled: fc.constantFrom<unknown>(true, false),
         }, { requiredKeys: ["serviceName"] }),
-        [Types.endpointPolicy]: fc.record({
+        [T.endpointPolicy]: fc.record({
             vpcEndpointId: refOrLiteral("endpoint", "vpce"),
             policy: policyValue,
         }, { requiredKeys: ["vpcEndpointId"] }),
-        [Types.sg]: fc.record({
+        [T.securityGroup]: fc.record({
             vpcId: refOrLiteral("vpc", "vpc"),
             ingress: ruleList(inlineRuleAws),
             egress: ruleList(inlineRuleAws),
             description: fc.constant("managed"),
         }, { requiredKeys: [] }),
-        [Types.defaultSg]: fc.record({
+        [T.defaultSecurityGroup]: fc.record({
             vpcId: refOrLiteral("vpc", "vpc"),
             ingress: ruleList(inlineRuleAws),
             egress: ruleList(inlineRuleAws),
         }, { requiredKeys: [] }),
-        [Types.nativeSg]: fc.record({
+        [T.nativeSecurityGroup]: fc.record({
             vpcId: refOrLiteral("vpc", "vpc"),
             groupDescription: fc.constant("managed"),
             securityGroupIngress: ruleList(nativeRule("ingress")),
             securityGroupEgress: ruleList(nativeRule("egress")),
         }, { requiredKeys: [] }),
-        [Types.sgRule]: fc.record({
+        [T.securityGroupRule]: fc.record({
             type: m(fc.constantFrom("ingress", "egress", "Ingress"), 1),
             securityGroupId: refOrLiteral("securityGroup", "sg"),
-            protocol: m(fc.constantFrom(...protocolPool), 1),
-            fromPort: m(fc.constantFrom(...portPool), 1),
-            toPort: m(fc.constantFrom(...portPool), 1),
-            cidrBlocks: fc.array(fc.constantFrom(...cidrPool), { maxLength: 2 }),
-            ipv6CidrBlocks: fc.array(fc.constantFrom(...cidrPool), { maxLength: 1 }),
-            prefixListIds: fc.array(refOrLiteral("endpoint", "pl", "prefixListId"), { maxLength: 2 }),
+            ...awsRuleFields,
             sourceSecurityGroupId: refOrLiteral("securityGroup", "sg"),
             self: fc.constantFrom<unknown>(true, false),
         }, { requiredKeys: ["type", "securityGroupId"] }),
-        [Types.ingressRule]: vpcRule(),
-        [Types.egressRule]: vpcRule(),
-        [Types.nativeIngress]: fc.tuple(refOrLiteral("securityGroup", "sg"), nativeRule("ingress")).map(([groupId, r]) => ({ groupId, ...r })),
-        [Types.nativeEgress]: fc.tuple(refOrLiteral("securityGroup", "sg"), nativeRule("egress")).map(([groupId, r]) => ({ groupId, ...r })),
-        [Types.association]: fc.record({
+        [T.ingressRule]: vpcRule(),
+        [T.egressRule]: vpcRule(),
+        [T.nativeIngress]: fc.tuple(refOrLiteral("securityGroup", "sg"), nativeRule("ingress")).map(([groupId, r]) => ({ groupId, ...r })),
+        [T.nativeEgress]: fc.tuple(refOrLiteral("securityGroup", "sg"), nativeRule("egress")).map(([groupId, r]) => ({ groupId, ...r })),
+        [T.association]: fc.record({
             vpcEndpointId: refOrLiteral("endpoint", "vpce"),
             securityGroupId: refOrLiteral("securityGroup", "sg"),
         }, { requiredKeys: [] }),
-        [Types.bucket]: fc.record({ bucket: fc.constant("b"), policy: policyValue }, { requiredKeys: [] }),
+        [T.bucket]: fc.record({ bucket: fc.constant("b"), policy: policyValue }, { requiredKeys: [] }),
     };
 
     function vpcRule(): fc.Arbitrary<Record<string, unknown>> {
@@ -675,9 +661,9 @@ function resourceSpecArbitrary(junk: boolean, weights?: Array<[string, number]>)
     }
 
     const typeWeights: Array<[string, number]> = [
-        [Types.vpc, 3], [Types.nativeVpc, 1], [Types.endpoint, 5], [Types.nativeEndpoint, 2], [Types.endpointPolicy, 2],
-        [Types.sg, 4], [Types.defaultSg, 1], [Types.nativeSg, 2], [Types.sgRule, 2], [Types.ingressRule, 1], [Types.egressRule, 1],
-        [Types.nativeIngress, 1], [Types.nativeEgress, 1], [Types.association, 2], [Types.bucket, 1],
+        [T.vpc, 3], [T.nativeVpc, 1], [T.endpoint, 5], [T.nativeEndpoint, 2], [T.endpointPolicy, 2],
+        [T.securityGroup, 4], [T.defaultSecurityGroup, 1], [T.nativeSecurityGroup, 2], [T.securityGroupRule, 2], [T.ingressRule, 1], [T.egressRule, 1],
+        [T.nativeIngress, 1], [T.nativeEgress, 1], [T.association, 2], [T.bucket, 1],
     ];
 
     return fc.oneof(
@@ -712,12 +698,12 @@ export function program(maxResources = 12, minResources = 1, clean = false): fc.
 }
 
 const networkWeights: Array<[string, number]> = [
-    [Types.endpoint, 4], [Types.nativeEndpoint, 1], [Types.sg, 4], [Types.nativeSg, 2], [Types.defaultSg, 1], [Types.sgRule, 2],
-    [Types.ingressRule, 2], [Types.egressRule, 2], [Types.nativeIngress, 1], [Types.nativeEgress, 1], [Types.association, 1],
+    [T.endpoint, 4], [T.nativeEndpoint, 1], [T.securityGroup, 4], [T.nativeSecurityGroup, 2], [T.defaultSecurityGroup, 1], [T.securityGroupRule, 2],
+    [T.ingressRule, 2], [T.egressRule, 2], [T.nativeIngress, 1], [T.nativeEgress, 1], [T.association, 1],
 ];
 // Public blocks too: a VPC may use any range, and rules from inside it are then public CIDRs.
 const vpcCidr = fc.constantFrom("10.0.0.0/16", "8.8.0.0/16", "52.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12");
-const oneVpc = fc.tuple(resourceSpecArbitrary(false, [[Types.vpc, 3], [Types.nativeVpc, 1]]), vpcCidr, fc.boolean())
+const oneVpc = fc.tuple(resourceSpecArbitrary(false, [[T.vpc, 3], [T.nativeVpc, 1]]), vpcCidr, fc.boolean())
     .map(([spec, cidr, setIt]) => (setIt ? { ...spec, inputs: { ...spec.inputs, cidrBlock: cidr } } : spec));
 
 /**
@@ -733,43 +719,19 @@ export function networkProgram(maxResources = 8, clean = false): fc.Arbitrary<Pr
         keep: fc.boolean(),
     });
     const member = fc.tuple(resourceSpecArbitrary(!clean, networkWeights), endpointShape).map(([spec, shape]) => {
-        if (shape.keep || (spec.type !== Types.endpoint && spec.type !== Types.nativeEndpoint)) return spec;
+        if (shape.keep || (spec.type !== T.endpoint && spec.type !== T.nativeEndpoint)) return spec;
         return { ...spec, inputs: { ...spec.inputs, vpcId: new Ref("vpc", 0, "id"), vpcEndpointType: shape.type, serviceName: shape.service, securityGroupIds: shape.groups } };
     });
     return fc.tuple(oneVpc, fc.array(member, { minLength: 2, maxLength: maxResources }))
         .map(([vpc, rest]) => programOf([vpc, ...rest]));
 }
 
-export type Shape = "preview" | "deployed";
+export type { Shape };
 
 /** A resource as the engine sends it, and as the pack's tests hand it over. */
-export interface RenderedResource {
-    urn: string;
-    type: string;
-    name: string;
-    inputs: Record<string, unknown>;
-    outputs: Record<string, unknown>;
-    propertyDependencies: Record<string, string[]>;
-    dependencies: string[];
-    analysed: boolean;
-}
+export type RenderedResource = BuiltResource;
 
 export const urnOf = (type: string, name: string) => `urn:pulumi:dev::fuzz::${type}::${name}`;
-
-function ownIdOutput(type: string): string {
-    switch (type) {
-        case Types.nativeVpc: return "vpcId";
-        case Types.nativeSg: return "groupId";
-        default: return type.startsWith("aws-native:") ? "awsId" : "id";
-    }
-}
-
-const idPrefixOf: Record<string, string> = {
-    [Types.vpc]: "vpc", [Types.nativeVpc]: "vpc", [Types.endpoint]: "vpce", [Types.nativeEndpoint]: "vpce", [Types.endpointPolicy]: "vpce",
-    [Types.sg]: "sg", [Types.defaultSg]: "sg", [Types.nativeSg]: "sg", [Types.association]: "a",
-};
-
-const awsDefaultText = "{\"Version\":\"2008-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"*\",\"Resource\":\"*\"}]}";
 
 /** The index of the resource a reference resolves to, or undefined when the program has none of its role. */
 export function refTarget(p: Program, ref: Ref): number | undefined {
@@ -798,15 +760,15 @@ export function render(p: Program, shape: Shape): RenderedResource[] {
     const byRole = (role: RoleName) => p.resources.map((r, i) => ({ r, i })).filter(({ r }) => roleTypes[role].includes(r.type));
     const computedOf = (index: number): Record<string, unknown> => {
         const r = p.resources[index];
-        const out: Record<string, unknown> = { [ownIdOutput(r.type)]: idOf(idPrefixOf[r.type] ?? "r", index) };
-        if (r.type === Types.endpoint || r.type === Types.nativeEndpoint) {
+        const out: Record<string, unknown> = { [ownIdOutput(r.type)]: idOf(idPrefix[r.type] ?? "r", index) };
+        if (r.type === T.endpoint || r.type === T.nativeEndpoint) {
             const type = r.inputs.vpcEndpointType;
             if (type === undefined || type === "Gateway") out.prefixListId = idOf("pl", index);
         }
-        if (r.type === Types.vpc) out.defaultSecurityGroupId = idOf("sg", 0x100 + index);
+        if (r.type === T.vpc) out.defaultSecurityGroupId = idOf("sg", 0x100 + index);
         // aws-native names the default group's ID output `defaultSecurityGroup` (CloudFormation's DefaultSecurityGroup).
-        if (r.type === Types.nativeVpc) out.defaultSecurityGroup = idOf("sg", 0x100 + index);
-        if (r.type === Types.endpointPolicy) {
+        if (r.type === T.nativeVpc) out.defaultSecurityGroup = idOf("sg", 0x100 + index);
+        if (r.type === T.endpointPolicy) {
             // A VpcEndpointPolicy's ID is its endpoint's ID.
             const target = r.inputs.vpcEndpointId;
             if (target instanceof Ref) {
@@ -824,7 +786,7 @@ export function render(p: Program, shape: Shape): RenderedResource[] {
             deps.add(urnOf(r.type, r.name));
             if (!known(r)) return UnknownSentinel.string;
             const computed = computedOf(i);
-            const output = v.output === "id" ? ownIdOutput(r.type) : v.output === "defaultSecurityGroupId" && r.type === Types.nativeVpc ? "defaultSecurityGroup" : v.output;
+            const output = v.output === "id" ? ownIdOutput(r.type) : v.output === "defaultSecurityGroupId" && r.type === T.nativeVpc ? "defaultSecurityGroup" : v.output;
             return Object.hasOwn(computed, output) ? computed[output] : `${output}-of-${r.name}`;
         }
         if (v instanceof Doc) {
@@ -848,28 +810,28 @@ export function render(p: Program, shape: Shape): RenderedResource[] {
             if (v === undefined) continue;
             const deps = new Set<string>();
             // aws-native takes the document as an object (or text); everything else as text.
-            const asText = !(key === "policyDocument" && r.type === Types.nativeEndpoint && v instanceof Doc && v.form !== "raw" && v.form.mutation === "none" && v.form.indent !== 4);
+            const asText = !(key === "policyDocument" && r.type === T.nativeEndpoint && v instanceof Doc && v.form !== "raw" && v.form.mutation === "none" && v.form.indent !== 4);
             Object.defineProperty(inputs, key, { value: resolve(v, deps, asText), enumerable: true, writable: true, configurable: true });
             if (deps.size > 0) propertyDependencies[key] = [...deps];
         }
         const outputs: Record<string, unknown> = { ...inputs };
         const computed = computedOf(index);
         for (const [k, v] of Object.entries(computed)) if (!Object.hasOwn(inputs, k)) outputs[k] = known(r) ? v : UnknownSentinel.string;
-        const isEndpoint = r.type === Types.endpoint || r.type === Types.nativeEndpoint;
+        const isEndpoint = r.type === T.endpoint || r.type === T.nativeEndpoint;
         if (isEndpoint) {
-            const property = r.type === Types.endpoint ? "policy" : "policyDocument";
+            const property = r.type === T.endpoint ? "policy" : "policyDocument";
             if (inputs[property] === undefined || inputs[property] === "") {
                 outputs[property] = !known(r) ? UnknownSentinel.string
-                    : r.readBack === undefined ? (r.type === Types.endpoint ? awsDefaultText : JSON.parse(awsDefaultText))
-                        : resolve(r.readBack, new Set(), r.type === Types.endpoint);
+                    : r.readBack === undefined ? (r.type === T.endpoint ? awsDefaultPolicyText : JSON.parse(awsDefaultPolicyText))
+                        : resolve(r.readBack, new Set(), r.type === T.endpoint);
             }
             if (!Object.hasOwn(inputs, "vpcEndpointType")) outputs.vpcEndpointType = "Gateway";
         }
-        if (r.type === Types.sg) {
+        if (r.type === T.securityGroup) {
             if (!Object.hasOwn(inputs, "egress")) outputs.egress = known(r) ? [] : UnknownSentinel.array;
             if (!Object.hasOwn(inputs, "ingress")) outputs.ingress = known(r) ? [] : UnknownSentinel.array;
         }
-        if (r.type === Types.endpointPolicy && (inputs.policy === undefined || inputs.policy === "")) outputs.policy = known(r) ? awsDefaultText : UnknownSentinel.string;
+        if (r.type === T.endpointPolicy && (inputs.policy === undefined || inputs.policy === "")) outputs.policy = known(r) ? awsDefaultPolicyText : UnknownSentinel.string;
         return {
             urn: urnOf(r.type, r.name), type: r.type, name: r.name, inputs, outputs, propertyDependencies,
             dependencies: [...new Set(Object.values(propertyDependencies).flat())], analysed: r.analysed,
@@ -941,7 +903,7 @@ export function withResourceNew(p: Program, index: number): Program {
         const pick = p.resources.filter((r) => roleTypes[role].includes(r.type)).indexOf(target);
         const known = render({ resources: p.resources.map((r) => ({ ...r, existing: true })) }, "deployed")[index].outputs;
         for (const output of ["id", "prefixListId", "defaultSecurityGroupId"] as const) {
-            const value = known[output === "id" ? ownIdOutput(target.type) : output === "defaultSecurityGroupId" && target.type === Types.nativeVpc ? "defaultSecurityGroup" : output];
+            const value = known[output === "id" ? ownIdOutput(target.type) : output === "defaultSecurityGroupId" && target.type === T.nativeVpc ? "defaultSecurityGroup" : output];
             if (typeof value === "string") byId.set(value, new Ref(role, pick, output));
         }
     }
@@ -1061,7 +1023,7 @@ export function mutateStack(resources: RenderedResource[], mutations: HostileMut
 
 export type Carrier = "endpoint" | "standalone" | "native" | "nativeText";
 export const carrierTypes: Record<Carrier, string> = {
-    endpoint: Types.endpoint, standalone: Types.endpointPolicy, native: Types.nativeEndpoint, nativeText: Types.nativeEndpoint,
+    endpoint: T.endpoint, standalone: T.endpointPolicy, native: T.nativeEndpoint, nativeText: T.nativeEndpoint,
 };
 
 export interface DocumentCase {

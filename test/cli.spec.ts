@@ -21,9 +21,15 @@ interface Run {
     stderr: string;
 }
 
+/** Runs the built CLI with `args`. */
 function run(args: string[], opts: { cwd?: string; input?: string } = {}): Promise<Run> {
+    return runNode([cli, ...args], opts);
+}
+
+/** Runs node with `args`, `input` on its stdin; collects its output. */
+function runNode(args: string[], opts: { cwd?: string; input?: string } = {}): Promise<Run> {
     return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [cli, ...args], { cwd: opts.cwd ?? repoRoot, stdio: ["pipe", "pipe", "pipe"] });
+        const child = spawn(process.execPath, args, { cwd: opts.cwd ?? repoRoot, stdio: ["pipe", "pipe", "pipe"] });
         let stdout = "";
         let stderr = "";
         child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
@@ -299,15 +305,7 @@ describe("vpce-guard check (the CLI)", function () {
                 "  policiesFile: path.relative(process.cwd(), require.resolve('vpce-guard/policies')),",
                 "}));",
             ].join("\n");
-            const r = await new Promise<Run>((resolve, reject) => {
-                const child = spawn(process.execPath, ["-e", probe], { cwd: repoRoot });
-                let stdout = "";
-                let stderr = "";
-                child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
-                child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
-                child.on("error", reject);
-                child.on("close", (code) => resolve({ code, stdout, stderr }));
-            });
+            const r = await runNode(["-e", probe]);
             assert.equal(r.code, 0, r.stderr);
             const seen = JSON.parse(r.stdout);
             assert.equal(seen.names[0], "vpce-policy-json");

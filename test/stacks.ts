@@ -1,8 +1,9 @@
-// Stack builders for the stack-rule tests: one description of a stack, shaped as `pulumi preview`
-// sends it (new resources: IDs and computed outputs unknown, links only through
+// The stack builder of the stack-rule tests: one description of a stack — built in code
+// (`Stack.add` and its shorthands) or written as data (`Spec`s, `Stack.of`) — shaped as
+// `pulumi preview` sends it (new resources: IDs and computed outputs unknown, links only through
 // propertyDependencies) or as a deployed stack (known IDs, prefix lists, AWS's read-backs), and
 // handed out as framework-like resources (for `evaluate`), as engine resources (for the built pack)
-// and as the inputs Analyze saw (`analyze()`).
+// and as the inputs Analyze saw (`analyze()`). Also the table runner of the stack rules.
 
 import * as assert from "assert";
 import type { StackResource } from "../engine/types";
@@ -14,21 +15,25 @@ import { UnknownSentinel } from "../policies/unknown-values";
 export type Shape = "preview" | "deployed";
 export const shapes: Shape[] = ["preview", "deployed"];
 
+/** The resource types of the tests: every type the pack judges, and one it does not (`bucket`). */
 export const T = {
     vpc: "aws:ec2/vpc:Vpc",
+    nativeVpc: "aws-native:ec2:Vpc",
     endpoint: "aws:ec2/vpcEndpoint:VpcEndpoint",
+    nativeEndpoint: "aws-native:ec2:VpcEndpoint",
     endpointPolicy: "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy",
     securityGroup: "aws:ec2/securityGroup:SecurityGroup",
     defaultSecurityGroup: "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
+    nativeSecurityGroup: "aws-native:ec2:SecurityGroup",
     securityGroupRule: "aws:ec2/securityGroupRule:SecurityGroupRule",
     ingressRule: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
     egressRule: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+    nativeIngress: "aws-native:ec2:SecurityGroupIngress",
+    nativeEgress: "aws-native:ec2:SecurityGroupEgress",
     association: "aws:ec2/securityGroupAssociation:SecurityGroupAssociation",
     bucket: "aws:s3/bucket:Bucket",
-    nativeVpc: "aws-native:ec2:Vpc",
-    nativeEndpoint: "aws-native:ec2:VpcEndpoint",
-    nativeSecurityGroup: "aws-native:ec2:SecurityGroup",
-    nativeIngress: "aws-native:ec2:SecurityGroupIngress",
+    cidrBlock: "aws:ec2/vpcIpv4CidrBlockAssociation:VpcIpv4CidrBlockAssociation",
+    nativeCidrBlock: "aws-native:ec2:VpcCidrBlock",
 } as const;
 
 export const urnOf = (type: string, name: string) => `urn:pulumi:dev::vpce-guard-tests::${type}::${name}`;
@@ -42,8 +47,10 @@ const refMark = Symbol("ref");
 /** A reference to another resource's output, as a program writes `other.id`. */
 export interface Ref {
     [refMark]: true;
-    target: Res;
-    output: string;
+    /** The resource, or its name in the stack (for data, or a resource added later). */
+    target: Res | string;
+    /** The output; the target's own ID when not given. */
+    output?: string;
 }
 
 export function isRef(v: unknown): v is Ref {
@@ -51,7 +58,10 @@ export function isRef(v: unknown): v is Ref {
 }
 
 export interface ResOptions {
-    /** Outputs the provider computes, beyond the inputs (known values in deployed shape). */
+    /**
+     * Outputs the provider computes, beyond the inputs: these values once deployed (or existing),
+     * unknown in preview unless the program sets them. An own-ID output given here is the ID.
+     */
     computed?: Record<string, unknown>;
     /** The resource already exists in a preview (its outputs are known). */
     existing?: boolean;
@@ -82,16 +92,17 @@ function nextId(prefix: string): string {
     return `${prefix}-${counter.toString(16).padStart(17, "0")}`;
 }
 
-const idPrefix: Record<string, string> = {
+/** How a resource's ID starts, by type ("r" for others). */
+export const idPrefix: Record<string, string> = {
     [T.vpc]: "vpc", [T.nativeVpc]: "vpc",
     [T.endpoint]: "vpce", [T.nativeEndpoint]: "vpce", [T.endpointPolicy]: "vpce",
     [T.securityGroup]: "sg", [T.defaultSecurityGroup]: "sg", [T.nativeSecurityGroup]: "sg",
-    [T.securityGroupRule]: "sgrule", [T.ingressRule]: "sgr", [T.egressRule]: "sgr", [T.nativeIngress]: "sgr",
+    [T.securityGroupRule]: "sgrule", [T.ingressRule]: "sgr", [T.egressRule]: "sgr", [T.nativeIngress]: "sgr", [T.nativeEgress]: "sgr",
     [T.association]: "a",
 };
 
 /** The output holding a resource's own ID: `id` for aws, per type for aws-native. */
-function ownIdOutput(type: string): string {
+export function ownIdOutput(type: string): string {
     switch (type) {
         case T.nativeVpc: return "vpcId";
         case T.nativeSecurityGroup: return "groupId";
@@ -100,6 +111,7 @@ function ownIdOutput(type: string): string {
     }
 }
 
+/** A resource as the engine sends it, and as the pack's tests hand it over. */
 export interface BuiltResource {
     type: string;
     name: string;
@@ -111,18 +123,44 @@ export interface BuiltResource {
     analysed: boolean;
 }
 
+/** A resource written as data: what `Stack.add` takes. */
+export interface Spec extends ResOptions {
+    type: string;
+    name: string;
+    /** Inputs as the program writes them; `ref`s by name resolve within the stack. */
+    inputs: Record<string, unknown>;
+}
+
 export class Stack {
     readonly resources: Res[] = [];
 
+    /** A stack of the resources `specs` describe, in order. */
+    static of(specs: readonly Spec[]): Stack {
+        const stack = new Stack();
+        for (const { type, name, inputs, ...options } of specs) stack.add(type, name, inputs, options);
+        return stack;
+    }
+
     add(type: string, name: string, args: Record<string, unknown> = {}, options: ResOptions = {}): Res {
-        const res: Res = { type, name, urn: urnOf(type, name), args, options, id: nextId(idPrefix[type] ?? "r") };
-        if (type === T.endpointPolicy) {
-            // A VpcEndpointPolicy's ID is its endpoint's ID.
-            const target = args.vpcEndpointId;
-            if (isRef(target)) res.id = target.target.id;
-        }
+        const given = options.computed?.[ownIdOutput(type)];
+        const res: Res = { type, name, urn: urnOf(type, name), args, options, id: typeof given === "string" ? given : nextId(idPrefix[type] ?? "r") };
         this.resources.push(res);
         return res;
+    }
+
+    /** The resource a reference points to. */
+    private target(ref: Ref): Res {
+        if (typeof ref.target !== "string") return ref.target;
+        const name = ref.target;
+        const found = this.resources.find((r) => r.name === name);
+        if (found === undefined) throw new Error(`no resource named ${name} in the stack`);
+        return found;
+    }
+
+    /** A resource's own ID; a VpcEndpointPolicy's is its endpoint's. */
+    private idOf(r: Res): string {
+        const endpoint = r.args.vpcEndpointId;
+        return r.type === T.endpointPolicy && isRef(endpoint) ? this.idOf(this.target(endpoint)) : r.id;
     }
 
     // Builders for the common resources; `args` override the defaults.
@@ -153,8 +191,9 @@ export class Stack {
         const deployed = (r: Res) => shape === "deployed" || r.options.existing === true;
         const value = (v: unknown, deps: Set<string>): unknown => {
             if (isRef(v)) {
-                deps.add(v.target.urn);
-                return deployed(v.target) ? this.outputValue(v.target, v.output) : UnknownSentinel.string;
+                const target = this.target(v);
+                deps.add(target.urn);
+                return deployed(target) ? this.outputValue(target, v.output ?? ownIdOutput(target.type)) : UnknownSentinel.string;
             }
             if (Array.isArray(v)) return v.map((e) => value(e, deps));
             if (v !== null && typeof v === "object") {
@@ -195,16 +234,19 @@ export class Stack {
 
     /** The value of an output of a deployed resource. */
     private outputValue(r: Res, output: string): unknown {
-        if (output === ownIdOutput(r.type) || output === "id") return r.id;
-        if (output === "prefixListId") return `pl-${r.id.slice(5)}`;
-        return r.options.computed?.[output] ?? r.options.deployedOutputs?.[output] ?? `${output}-of-${r.name}`;
+        for (const given of [r.options.deployedOutputs, r.options.computed]) {
+            if (given !== undefined && Object.hasOwn(given, output)) return given[output];
+        }
+        if (output === ownIdOutput(r.type) || output === "id") return this.idOf(r);
+        if (output === "prefixListId") return `pl-${this.idOf(r).slice(5)}`;
+        return `${output}-of-${r.name}`;
     }
 
     private outputsOf(r: Res, inputs: Record<string, unknown>, known: boolean, built: BuiltResource[]): Record<string, unknown> {
         const outputs: Record<string, unknown> = { ...inputs };
         const unknown = UnknownSentinel.string;
         const set = (k: string, v: unknown) => { outputs[k] = known ? v : unknown; };
-        set(ownIdOutput(r.type), r.id);
+        set(ownIdOutput(r.type), this.idOf(r));
         switch (r.type) {
             case T.endpoint: {
                 set("arn", `arn:aws:ec2:us-east-1:111122223333:vpc-endpoint/${r.id}`);
@@ -229,7 +271,10 @@ export class Stack {
                 if (!("ingress" in inputs)) outputs.ingress = known ? [] : UnknownSentinel.array;
                 break;
         }
-        Object.assign(outputs, r.options.computed ?? {});
+        for (const [k, v] of Object.entries(r.options.computed ?? {})) {
+            if (known) outputs[k] = v;
+            else if (!Object.hasOwn(inputs, k)) outputs[k] = unknown;
+        }
         for (const [k, v] of Object.entries((known ? r.options.deployedOutputs : r.options.previewOutputs) ?? {})) {
             if (v === undefined) delete outputs[k];
             else outputs[k] = v;
@@ -242,7 +287,7 @@ export class Stack {
         const native = r.type === T.nativeEndpoint;
         if (inline !== undefined && inline !== "" && !isUnknownString(inline)) return inline;
         const standalone = this.resources.map((s, i) => ({ s, b: built[i] }))
-            .filter(({ s }) => s.type === T.endpointPolicy && isRef(s.args.vpcEndpointId) && s.args.vpcEndpointId.target === r);
+            .filter(({ s }) => s.type === T.endpointPolicy && isRef(s.args.vpcEndpointId) && this.target(s.args.vpcEndpointId) === r);
         const last = standalone[standalone.length - 1];
         const text = last?.b.inputs.policy;
         if (typeof text === "string" && text !== "") return native ? JSON.parse(text) : text;
@@ -286,9 +331,9 @@ export function toPolicyResources(built: BuiltResource[]): GraphResource[] {
     return objects;
 }
 
-/** A reference to `target`'s output (its own ID by default). */
-export function ref(target: Res, output?: string): Ref {
-    return { [refMark]: true, target, output: output ?? ownIdOutput(target.type) };
+/** A reference to an output of `target` (a resource, or its name in the stack); its own ID by default. */
+export function ref(target: Res | string, output?: string): Ref {
+    return output === undefined ? { [refMark]: true, target } : { [refMark]: true, target, output };
 }
 
 function isUnknownString(v: unknown): boolean {
@@ -308,40 +353,50 @@ export interface StackCase {
     /** The shapes to run the case in; both by default. */
     shapes?: Shape[];
     config?: Record<string, unknown>;
-    /** Expected violations as `messageId@resource name`, in any order; none by default. */
-    expect?: string[];
-    /** Substrings the messages must contain. */
+    /** Expected violations as `messageId@resource name`, in the order reported; per shape when the shapes differ; none by default. */
+    expect?: string[] | Record<Shape, string[]>;
+    /** Substrings the messages must contain (in the shapes that report). */
     says?: string[];
 }
 
 /** The verdict of a stack policy on `stack` shaped as `shape`, after Analyze saw its inputs. */
 export async function verdictOn(policy: StackPolicy, stack: Stack, shape: Shape, config?: unknown): Promise<StackVerdict> {
-    return policy.evaluate(stack.analyze(shape), config);
+    try {
+        return await policy.evaluate(stack.analyze(shape), config);
+    } finally {
+        forgetInputs();
+    }
 }
 
+/** `messageId@resource name` for each violation, in the order reported. */
 export function summarise(verdict: StackVerdict): string[] {
-    return verdict.violations.map((v) => `${v.messageId}@${v.urn.slice(v.urn.lastIndexOf("::") + 2)}`).sort();
+    return verdict.violations.map((v) => `${v.messageId}@${v.urn.slice(v.urn.lastIndexOf("::") + 2)}`);
 }
 
-/** Mocha suites for a stack policy: the cases that must pass and the ones that must report. */
-export function stackRuleTable(policy: StackPolicy, valid: StackCase[], invalid: StackCase[]): void {
-    const run = (c: StackCase, shape: Shape) => async () => {
-        const verdict = await verdictOn(policy, c.stack(), shape, c.config);
-        assert.deepStrictEqual(summarise(verdict), [...(c.expect ?? [])].sort());
-        const text = verdict.violations.map((v) => v.message).join("\n");
-        for (const s of c.says ?? []) assert.ok(text.includes(s), `expected ${JSON.stringify(s)} in:\n${text}`);
-        for (const v of verdict.violations) {
-            assert.ok(v.message.length < 700, `message too long (${v.message.length}): ${v.message}`);
-            assert.ok(!v.message.includes("{{"), `unfilled placeholder: ${v.message}`);
+/** Registers one mocha test per case and shape. */
+export function stackCases(policy: StackPolicy, cases: StackCase[]): void {
+    for (const c of cases) {
+        for (const shape of c.shapes ?? shapes) {
+            it(`${c.name} [${shape}]`, async () => {
+                const verdict = await verdictOn(policy, c.stack(), shape, c.config);
+                const expected = c.expect === undefined ? [] : Array.isArray(c.expect) ? c.expect : c.expect[shape];
+                const text = verdict.violations.map((v) => v.message).join("\n");
+                assert.deepStrictEqual(summarise(verdict), expected, text || verdict.notApplicable);
+                if (expected.length > 0) for (const s of c.says ?? []) assert.ok(text.includes(s), `expected ${JSON.stringify(s)} in:\n${text}`);
+                for (const v of verdict.violations) {
+                    assert.ok(v.message.length < 700, `message too long (${v.message.length}): ${v.message}`);
+                    assert.ok(!v.message.includes("{{"), `unfilled placeholder: ${v.message}`);
+                }
+                if (verdict.violations.length === 0) assert.ok(verdict.notApplicable === undefined || !verdict.notApplicable.includes("could not evaluate"), verdict.notApplicable);
+            });
         }
-        if (verdict.violations.length === 0) assert.ok(verdict.notApplicable === undefined || !verdict.notApplicable.includes("could not evaluate"), verdict.notApplicable);
-    };
-    describe("passes", () => {
-        for (const c of valid) for (const shape of c.shapes ?? shapes) it(`${c.name} [${shape}]`, run(c, shape));
-    });
-    describe("reports", () => {
-        for (const c of invalid) for (const shape of c.shapes ?? shapes) it(`${c.name} [${shape}]`, run(c, shape));
-    });
+    }
+}
+
+/** Mocha suites for a stack policy: the cases that must pass, the ones that must report, and odd stacks. */
+export function stackRuleTable(policy: StackPolicy, valid: StackCase[], invalid: StackCase[]): void {
+    describe("passes", () => stackCases(policy, valid));
+    describe("reports", () => stackCases(policy, invalid));
     describe("never throws", () => {
         it("for odd stacks", async () => {
             for (const resources of oddStacks()) {
@@ -368,6 +423,8 @@ export function stackRuleTable(policy: StackPolicy, valid: StackCase[], invalid:
             const vpc = s.vpc();
             s.endpoint("gw", vpc, "com.amazonaws.us-east-1.s3", { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { AWS: "111122223333" }, Action: "ec2:*", Resource: "*" }] }) });
             s.endpoint("gwlb", vpc, "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0", { vpcEndpointType: "GatewayLoadBalancer", policy: "{}" });
+            // An interface endpoint too, so that every stack rule (the security-group ones included) applies.
+            s.endpoint("sts", vpc, svc("sts"), { vpcEndpointType: "Interface" });
             const resources = s.analyze("preview");
             const reported: [string, string | undefined][] = [];
             let notApplicable: string | undefined;
@@ -407,8 +464,8 @@ function oddStacks(): unknown[][] {
     ];
 }
 
-/** A service name in us-east-1. */
-export const svc = (suffix: string) => `com.amazonaws.us-east-1.${suffix}`;
+/** A service name, in us-east-1 unless told. */
+export const svc = (suffix: string, region = "us-east-1") => `com.amazonaws.${region}.${suffix}`;
 
 /** A case's stack: a VPC, then whatever `add` builds in it. */
 export function stackWith(add: (s: Stack, vpc: ReturnType<Stack["vpc"]>) => void): () => Stack {
@@ -418,3 +475,41 @@ export function stackWith(add: (s: Stack, vpc: ReturnType<Stack["vpc"]>) => void
         return s;
     };
 }
+
+// ---- Networks as data, for the security-group rule tables ----
+
+/** The region of the networks below. */
+export const networkRegion = "eu-west-1";
+
+/** The cases' stacks: the resources `specs` describe. */
+export const stackOf = (specs: readonly Spec[]) => () => Stack.of(specs);
+
+/** The VPC `main` (or `name`), with DNS support and hostnames on. */
+export const vpc = (extra: Record<string, unknown> = {}, name = "main", id = `vpc-0${name}`): Spec => ({
+    type: T.vpc, name,
+    inputs: { cidrBlock: "10.0.0.0/16", enableDnsSupport: true, enableDnsHostnames: true, ...extra },
+    computed: { id, defaultSecurityGroupId: `sg-0default${name}`, arn: `arn:aws:ec2:${networkRegion}:111122223333:vpc/${id}` },
+});
+
+export const tcpIngress = (port: number, peers: Record<string, unknown>) => ({ protocol: "tcp", fromPort: port, toPort: port, ...peers });
+
+/** An aws security group in `main`; without `egress` the provider revokes AWS's default, so deployed egress is []. */
+export const sg = (name: string, inputs: Record<string, unknown>, id = `sg-0${name}`): Spec => ({
+    type: T.securityGroup, name,
+    inputs: { vpcId: ref("main"), ...inputs },
+    computed: { id, arn: `arn:aws:ec2:${networkRegion}:111122223333:security-group/${id}` },
+});
+
+/** An Interface endpoint in `main` with private DNS on. */
+export const interfaceEndpoint = (name: string, suffix: string, extra: Record<string, unknown> = {}, id = `vpce-0${name}`): Spec => ({
+    type: T.endpoint, name,
+    inputs: { vpcId: ref("main"), serviceName: svc(suffix, networkRegion), vpcEndpointType: "Interface", privateDnsEnabled: true, ...extra },
+    computed: { id, dnsEntries: [], networkInterfaceIds: ["eni-0abc"] },
+});
+
+/** A Gateway endpoint in `main`. */
+export const gatewayEndpoint = (name: string, suffix: string, extra: Record<string, unknown> = {}, prefixListId = "pl-6da54004"): Spec => ({
+    type: T.endpoint, name,
+    inputs: { vpcId: ref("main"), serviceName: svc(suffix, networkRegion), vpcEndpointType: "Gateway", ...extra },
+    computed: { id: `vpce-0${name}`, prefixListId, cidrBlocks: ["52.218.0.0/17"] },
+});
