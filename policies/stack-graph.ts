@@ -6,34 +6,10 @@
 // else the outputs. Building is linear in the stack; every lookup after that is a map access.
 
 import { rememberedInputs } from "./inputs-memory";
+import { roleOf, type Role } from "./roles";
 import { containsUnknown, isUnknown, unwrapProps } from "./unknown-values";
 
-export type Role = "endpoint" | "endpointPolicy" | "securityGroup" | "securityGroupRule" | "securityGroupAssociation" | "vpc" | "vpcCidrBlock";
-
-export const roleTypes: Readonly<Record<Role, readonly string[]>> = {
-    endpoint: ["aws:ec2/vpcEndpoint:VpcEndpoint", "aws-native:ec2:VpcEndpoint"],
-    endpointPolicy: ["aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy"],
-    securityGroup: ["aws:ec2/securityGroup:SecurityGroup", "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", "aws-native:ec2:SecurityGroup"],
-    securityGroupRule: [
-        "aws:ec2/securityGroupRule:SecurityGroupRule",
-        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-        "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
-        "aws-native:ec2:SecurityGroupIngress",
-        "aws-native:ec2:SecurityGroupEgress",
-    ],
-    securityGroupAssociation: ["aws:ec2/securityGroupAssociation:SecurityGroupAssociation"],
-    vpc: ["aws:ec2/vpc:Vpc", "aws-native:ec2:Vpc"],
-    /** A VPC's secondary CIDR block. */
-    vpcCidrBlock: ["aws:ec2/vpcIpv4CidrBlockAssociation:VpcIpv4CidrBlockAssociation", "aws-native:ec2:VpcCidrBlock"],
-};
-
-const roleOfType = new Map<string, Role>(
-    (Object.entries(roleTypes) as [Role, readonly string[]][]).flatMap(([role, types]) => types.map((t) => [t, role] as const)),
-);
-
-export function roleOf(type: string): Role | undefined {
-    return roleOfType.get(type);
-}
+export { roleOf, roleTypes, type Role } from "./roles";
 
 export type Provider = "aws" | "aws-native";
 

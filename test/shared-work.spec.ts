@@ -8,7 +8,7 @@ import type { StackResource } from "../engine/types";
 import { characterCount, compactPolicyJson, compactPolicyLength } from "../policies/compact-policy";
 import { readEndpointPolicy, ResourceType } from "../policies/endpoint-policy";
 import { policies } from "../policies";
-import { forgetInputs, rememberInputs } from "../policies/inputs-memory";
+import { forgetInputs, rememberedInputs, rememberInputs } from "../policies/inputs-memory";
 import { parseJsonDocument } from "../policies/json-document";
 import type { DocumentPolicy } from "../policies/rule";
 import type { GraphResource } from "../policies/stack-graph";
@@ -126,5 +126,35 @@ describe("work shared between policies", function () {
                 assert.match(r.error.message, /^line \d+, column \d+: /);
             }
         });
+    });
+    it("Analyze keeps the inputs of the resources stack rules read, and only those", function () {
+        const analyze = (type: string, urn: string, props: Record<string, unknown>) => {
+            const args = {
+                type, urn, name: urn.slice(urn.lastIndexOf("::") + 2), props, opts: {}, stackTags: new Map(),
+                getConfig: () => ({}),
+                isType: () => false,
+                asType: () => undefined,
+                notApplicable: (reason?: string): never => { throw new Error(`not applicable: ${reason}`); },
+            };
+            for (const p of documentPolicies) {
+                const validate = p.validateResource as (a: never, report: () => void) => void;
+                try {
+                    validate(args as never, () => undefined);
+                } catch (e) {
+                    assert.match(String(e), /not applicable/);
+                }
+            }
+        };
+        forgetInputs();
+        const group = "urn:pulumi:dev::net::aws:ec2/securityGroup:SecurityGroup::endpoints";
+        const subnet = "urn:pulumi:dev::net::aws:ec2/subnet:Subnet::private-a";
+        const bucket = "urn:pulumi:dev::net::aws:s3/bucketV2:BucketV2::logs";
+        analyze("aws:ec2/securityGroup:SecurityGroup", group, { vpcId: "vpc-1", ingress: [] });
+        analyze("aws:ec2/subnet:Subnet", subnet, { vpcId: "vpc-1", cidrBlock: "10.0.1.0/24" });
+        analyze("aws:s3/bucketV2:BucketV2", bucket, { bucket: "logs" });
+        assert.deepStrictEqual(rememberedInputs(group), { vpcId: "vpc-1", ingress: [] });
+        assert.strictEqual(rememberedInputs(subnet), undefined);
+        assert.strictEqual(rememberedInputs(bucket), undefined);
+        forgetInputs();
     });
 });
