@@ -6,7 +6,7 @@ import { PolicyPackProcess } from "../engine";
 import type { StackResource } from "../engine/types";
 import { analyzeBytes, analyzeStackBytes, RawAnalyzer, responseCounts } from "./rpc";
 import { median } from "./stats";
-import type { PackUnderTest } from "./startup";
+import { startOptions, type PackUnderTest } from "./startup";
 
 export interface StackTiming {
     label: string;
@@ -31,7 +31,7 @@ export async function measureAnalyzeStack(
     const started: RawAnalyzer[] = [];
     try {
         for (const p of packs) {
-            const pack = await PolicyPackProcess.start(p.dir);
+            const pack = await PolicyPackProcess.start(p.dir, startOptions(p));
             await pack.configure();
             const raw = new RawAnalyzer(pack);
             started.push(raw);

@@ -5,7 +5,7 @@ import { PolicyPackProcess } from "../engine";
 import type { StackResource } from "../engine/types";
 import { analyzeBytes, RawAnalyzer } from "./rpc";
 import { percentile } from "./stats";
-import type { PackUnderTest } from "./startup";
+import { startOptions, type PackUnderTest } from "./startup";
 
 /** What kind of request, for the breakdown: carriers by document size, the rest by type. */
 export function requestClass(r: StackResource): string {
@@ -32,7 +32,7 @@ export async function measureAnalyze(
     const started: RawAnalyzer[] = [];
     try {
         for (const p of packs) {
-            const pack = await PolicyPackProcess.start(p.dir);
+            const pack = await PolicyPackProcess.start(p.dir, startOptions(p));
             await pack.configure();
             started.push(new RawAnalyzer(pack));
         }

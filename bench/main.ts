@@ -3,7 +3,9 @@
 //   1. time to port through run-policy-pack: vpce-guard, the empty pack, a template-style
 //      TypeScript pack, AWSGuard 0.3.1;
 //   2. Analyze latency over a realistic mix: vpce-guard, the empty pack, the floor pack;
-//   3. AnalyzeStack at 1,000 / 10,000 / 50,000 resources: the same three;
+//   3. AnalyzeStack at 1,000 / 10,000 / 50,000 resources: the same three, and vpce-guard and the
+//      floor pack again on @pulumi/policy with its per-policy resource build hoisted (what the
+//      upstream change in bench/hoisted-framework.ts would give);
 //   4. `vpce-guard check` on a 50,000-resource export: wall time and peak memory.
 //
 // Packs are always measured in turn (A B C A B C …), so they share the machine's state; figures
@@ -16,6 +18,7 @@ import { measureAnalyze, type LatencyResult } from "./analyze";
 import { measureAnalyzeStack, type StackRun } from "./analyze-stack";
 import { measureAudit, type AuditResult } from "./audit";
 import { awsGuardVersion, prepareAwsGuard } from "./awsguard";
+import { hoistEnvironmentKey, hoistResourceBuild, serverPath } from "./hoisted-framework";
 import { describeStack, generateStack } from "./stacks";
 import { emptyPackDir, measureStartup, repoRoot, type PackUnderTest, type StartupResult } from "./startup";
 import { formatLoad, load, machine, megabytes, processMemory, times, type Machine } from "./stats";
@@ -29,6 +32,10 @@ const plan = quick
 const ours: PackUnderTest = { label: "vpce-guard", dir: repoRoot };
 const empty: PackUnderTest = { label: "empty pack", dir: emptyPackDir };
 const floor: PackUnderTest = { label: "floor pack", dir: path.join(repoRoot, "bench", "fixtures", "floor-pack") };
+// The same two packs on @pulumi/policy with the resource build hoisted out of the policy loop.
+const hoistEnv = { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${path.join(repoRoot, "bin", "bench", "hoisted-framework.js")}`.trim(), [hoistEnvironmentKey]: "1" };
+const oursHoisted: PackUnderTest = { label: "vpce-guard, hoisted framework", dir: ours.dir, env: hoistEnv };
+const floorHoisted: PackUnderTest = { label: "floor pack, hoisted framework", dir: floor.dir, env: hoistEnv };
 const template: PackUnderTest = { label: "template TypeScript pack", dir: path.join(repoRoot, "bench", "fixtures", "template-pack") };
 
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
@@ -69,6 +76,12 @@ async function main(): Promise<void> {
     const analyze = await measureAnalyze([ours, empty, floor], mix, plan.warmup);
     log(`  done in ${elapsed(t)}`);
 
+    const hoisting = hoistResourceBuild(fs.readFileSync(serverPath(repoRoot), "utf8"));
+    if ("skipped" in hoisting) log(`hoisted-framework lanes skipped: ${hoisting.skipped}`);
+    const stackPacks = [
+        { ...ours, analyzeFirst: true }, { ...empty, analyzeFirst: false }, { ...floor, analyzeFirst: false },
+        ...("skipped" in hoisting ? [] : [{ ...oursHoisted, analyzeFirst: true }, { ...floorHoisted, analyzeFirst: false }]),
+    ];
     const stacks: StackRun[] = [];
     let stackMix: ReturnType<typeof describeStack> | undefined;
     for (const [size, reps] of plan.stacks) {
@@ -77,8 +90,7 @@ async function main(): Promise<void> {
         const stack = generateStack(size).resources;
         if (size === plan.growth[1]) stackMix = describeStack(stack);
         stacks.push(await measureAnalyzeStack(
-            [{ ...ours, analyzeFirst: true }, { ...empty, analyzeFirst: false }, { ...floor, analyzeFirst: false }],
-            stack, reps, (pid) => processMemory(pid)?.peak,
+            stackPacks, stack, reps, (pid) => processMemory(pid)?.peak,
         ));
         log(`  done in ${elapsed(t)}`);
     }
@@ -151,6 +163,17 @@ function floorRatios(r: Results): string[] {
     ];
 }
 
+/** AnalyzeStack ratios on @pulumi/policy with its resource build hoisted; empty when the lanes did not run. */
+function hoistedRatios(r: Results): string[] {
+    const [small, large] = plan.growth;
+    const stackAt = (size: number, label: string) => byLabel(r.stacks.find((s) => s.resources === size)?.timings ?? [], label)?.median ?? NaN;
+    if (!Number.isFinite(stackAt(small, oursHoisted.label))) return [];
+    return [
+        `AnalyzeStack(${small.toLocaleString("en-US")}) / empty pack: vpce-guard ${times(stackAt(small, oursHoisted.label) / stackAt(small, empty.label))}, floor pack ${times(stackAt(small, floorHoisted.label) / stackAt(small, empty.label))}`,
+        `time(${large.toLocaleString("en-US")}) / time(${small.toLocaleString("en-US")}), vpce-guard ${(stackAt(large, oursHoisted.label) / stackAt(small, oursHoisted.label)).toFixed(2)}`,
+    ];
+}
+
 function targetsTable(r: Results): string {
     const rows = targets(r).map((t) => `| ${t.what} | ${t.target} | ${Number.isFinite(t.measured) ? t.measured.toFixed(2) : "skipped"} | ${t.pass === undefined ? "–" : t.pass ? "pass" : "**miss**"} |`);
     return [
@@ -160,6 +183,10 @@ function targetsTable(r: Results): string {
         "",
         `Floor pack (vpce-guard's 14 policies, empty bodies) in the same run: ${floorRatios(r).join("; ")}.`,
         "",
+        ...(hoistedRatios(r).length === 0 ? [] : [
+            `On @pulumi/policy with the per-policy resource build hoisted out of its policy loop (\`bench/hoisted-framework.ts\`, the upstream change we would propose; bench only): ${hoistedRatios(r).join("; ")}.`,
+            "",
+        ]),
     ].join("\n");
 }
 
@@ -208,7 +235,7 @@ function render(r: Results): string {
 
     out.push(
         "## 3. AnalyzeStack at scale", "",
-        `Generated deployed stacks (\`bench/stacks.ts\`; at ${fmt(plan.growth[1])} resources: ${mixLine(r.stackMix)}), linked by \`propertyDependencies\`, each resource with its provider. Fresh pack processes per size; vpce-guard first gets Analyze on every resource's inputs (as the engine sends them before AnalyzeStack), the others do not need it. Then the same pre-serialized request to each pack in turn; medians.`, "",
+        `Generated deployed stacks (\`bench/stacks.ts\`; at ${fmt(plan.growth[1])} resources: ${mixLine(r.stackMix)}), linked by \`propertyDependencies\`, each resource with its provider. Fresh pack processes per size; vpce-guard first gets Analyze on every resource's inputs (as the engine sends them before AnalyzeStack), the others do not need it. Then the same pre-serialized request to each pack in turn; medians. The two "hoisted framework" packs run on @pulumi/policy with its resource build moved out of the loop over stack policies (\`bench/hoisted-framework.ts\`, preloaded; bench only).`, "",
         "| resources | request | pack | median | calls | × empty pack | violations | peak RSS |", "|---|---|---|---|---|---|---|---|",
     );
     for (const s of r.stacks) {

@@ -12,7 +12,12 @@ import { median } from "./stats";
 export interface PackUnderTest {
     label: string;
     dir: string;
+    /** Added to the pack process's environment (the bench's own preloads). */
+    env?: NodeJS.ProcessEnv;
 }
+
+/** Start options for a pack under test. */
+export const startOptions = (p: PackUnderTest) => (p.env ? { env: { ...process.env, ...p.env } } : {});
 
 export interface StartupResult {
     label: string;
