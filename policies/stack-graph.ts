@@ -5,7 +5,7 @@
 // in preview), then by value. Each property is read "as the user set it": the inputs Analyze saw,
 // else the outputs. Building is linear in the stack; every lookup after that is a map access.
 
-import { rememberedInputs } from "./inputs-memory";
+import { inputsVersion, rememberedInputs } from "./inputs-memory";
 import { roleOf, type Role } from "./roles";
 import { containsUnknown, isUnknown, unwrapProps } from "./unknown-values";
 
@@ -177,6 +177,8 @@ export interface GraphWork {
 export class StackGraph {
     readonly nodes: readonly StackNode[];
     readonly work: GraphWork = { visits: 0, lookups: 0 };
+    /** The inputs memory's version the nodes read their inputs at. */
+    readonly inputsVersion = inputsVersion();
     private readonly byUrn = new Map<string, StackNode>();
     private readonly byRole = new Map<Role, StackNode[]>();
     private readonly byId: Record<IdKind, Map<string, StackNode[]>> = { id: new Map(), prefixList: new Map() };
@@ -266,6 +268,9 @@ export class StackGraph {
             return { kind: "absent", linked: [], external: [], unresolved: 0 };
         }
         const linked: StackNode[] = [];
+        // An ID can name many resources (every Gateway endpoint of a Region shares its service's
+        // prefix list): membership by set, so a reference costs what it links, not its square.
+        const isLinked = new Set<StackNode>();
         const unmatched: string[] = [];
         let unknownEntries = 0;
         let unresolved = 0;
@@ -276,13 +281,17 @@ export class StackGraph {
             } else if (typeof entry === "string") {
                 const found = this.withId(entry, target);
                 if (found.length === 0) unmatched.push(entry);
-                for (const n of found) if (!linked.includes(n)) linked.push(n);
+                for (const n of found) {
+                    if (isLinked.has(n)) continue;
+                    isLinked.add(n);
+                    linked.push(n);
+                }
             } else {
                 unresolved++;
             }
         }
         // Dependencies of a target role whose own ID is not known stand for the entries that are not.
-        const opaque = dependencies.filter((d) => d.role !== undefined && target.roles.includes(d.role) && !linked.includes(d) && d.ids(by).length === 0);
+        const opaque = dependencies.filter((d) => d.role !== undefined && target.roles.includes(d.role) && !isLinked.has(d) && d.ids(by).length === 0);
         let capacity = opaque.length;
         if (wholeUnknown) {
             if (capacity === 0) unresolved++;
@@ -358,6 +367,7 @@ function firstProps(resources: readonly GraphResource[]): object | undefined {
 
 /** Whether `graph` was built from resources equal to these (props compared by identity). */
 function describes(graph: StackGraph, resources: readonly GraphResource[]): boolean {
+    if (graph.inputsVersion !== inputsVersion()) return false;
     let objects = 0;
     for (const r of resources) if (r !== null && typeof r === "object") objects++;
     if (objects !== graph.nodes.length) return false;
@@ -369,7 +379,6 @@ function describes(graph: StackGraph, resources: readonly GraphResource[]): bool
             if (safely<object | undefined>(() => unwrapProps(r.props), undefined) !== node.outputs) return false;
             if (!sameDependencies(r.propertyDependencies, node.resource.propertyDependencies)) return false;
         }
-        if (node.urn !== "" && rememberedInputs(node.urn) !== node.inputs) return false;
     }
     return true;
 }

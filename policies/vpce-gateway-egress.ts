@@ -6,8 +6,9 @@ import { quote, truncate } from "./policy-document";
 import { groupRules, groupsInVpc, vpcOf } from "./security-group-links";
 import { admitsTcp, hasRules, type PeerMatcher, type PeerSite, type Tri } from "./security-group-rules";
 import { interfacePorts } from "./service-catalogue";
-import type { StackGraph, StackNode } from "./stack-graph";
+import type { Resolution, StackGraph, StackNode } from "./stack-graph";
 import { stackPolicy } from "./stack-rule";
+import { isUnknown } from "./unknown-values";
 import { vpcEndpoints, type VpcEndpointView } from "./vpc-endpoint";
 
 const messages = {
@@ -97,14 +98,45 @@ function toEndpoint(graph: StackGraph, view: VpcEndpointView, configured: Readon
 
 function prefixListReaches(graph: StackGraph, endpoint: StackNode, id: string | undefined, site: PeerSite, ownIds: readonly string[], configuredId: string | undefined): Tri {
     if (id !== undefined && (ownIds.includes(id) || id === configuredId)) return "yes";
-    // The value's own dependencies: an unknown ID that came from this endpoint is its prefix list.
-    const holder = site.rule.origin.urn === undefined ? undefined : graph.node(site.rule.origin.urn);
-    const property = site.rule.origin.property ?? site.peer.property;
-    const deps = holder === undefined ? [] : graph.dependencies(holder, property);
-    const resolution = graph.resolveValue(id, deps, { roles: ["endpoint"], by: "prefixList" });
+    // A known ID that names endpoints of the stack names those and no others, whatever the rule depends on.
+    const named = id === undefined || isUnknown(id) ? undefined : endpointsWithPrefixList(graph, id);
+    if (named !== undefined && named.size > 0) return named.has(endpoint) ? "yes" : "no";
+    const resolution = prefixListTargets(graph, id, site);
     if (resolution.linked.includes(endpoint)) return "yes";
     if (resolution.linked.length > 0) return "no";
     // A known ID that is not this endpoint's, when the endpoint's is known (or configured): another list.
     if (id !== undefined && (ownIds.length > 0 || configuredId !== undefined)) return "no";
     return "unknown";
+}
+
+// The stack's endpoints known by a prefix list ID, once per graph and ID: a Region's Gateway
+// endpoints to one service share it, and every egress rule to it asks.
+const prefixListHolders = new WeakMap<StackGraph, Map<string, Set<StackNode>>>();
+
+function endpointsWithPrefixList(graph: StackGraph, id: string): Set<StackNode> {
+    let byId = prefixListHolders.get(graph);
+    if (byId === undefined) prefixListHolders.set(graph, (byId = new Map()));
+    let holders = byId.get(id);
+    if (holders === undefined) byId.set(id, (holders = new Set(graph.withId(id, { roles: ["endpoint"], by: "prefixList" }))));
+    return holders;
+}
+
+// Where a rule's prefix-list peer leads (an unknown or unmatched ID) does not depend on the endpoint
+// asking: resolved once per graph, rule and value, not once per Gateway endpoint of the VPC and port.
+const prefixListResolutions = new WeakMap<StackGraph, Map<string, Resolution>>();
+
+function prefixListTargets(graph: StackGraph, id: string | undefined, site: PeerSite): Resolution {
+    const property = site.rule.origin.property ?? site.peer.property;
+    const key = `${site.rule.origin.urn ?? ""}\u0000${property}\u0000${id ?? "\u0000"}`;
+    let byKey = prefixListResolutions.get(graph);
+    if (byKey === undefined) prefixListResolutions.set(graph, (byKey = new Map()));
+    let resolution = byKey.get(key);
+    if (resolution === undefined) {
+        // The value's own dependencies: an unknown ID that came from this endpoint is its prefix list.
+        const holder = site.rule.origin.urn === undefined ? undefined : graph.node(site.rule.origin.urn);
+        const deps = holder === undefined ? [] : graph.dependencies(holder, property);
+        resolution = graph.resolveValue(id, deps, { roles: ["endpoint"], by: "prefixList" });
+        byKey.set(key, resolution);
+    }
+    return resolution;
 }
