@@ -81,6 +81,12 @@ function install(packDir: string): boolean {
 /** Set by the bench in the pack's environment; this file only acts when preloaded with it. */
 export const hoistEnvironmentKey = "VPCE_GUARD_BENCH_HOIST_FRAMEWORK";
 
+/** Optional: a file the preload writes "hoisted" (or "not hoisted") to, so a test can tell it ran. */
+export const hoistMarkerKey = "VPCE_GUARD_BENCH_HOIST_MARKER";
+
 if (process.env[hoistEnvironmentKey] === "1" && require.main !== module) {
-    if (!install(process.cwd())) process.stderr.write("vpce-guard bench: could not hoist @pulumi/policy's resource build\n");
+    const installed = install(process.cwd());
+    if (!installed) process.stderr.write("vpce-guard bench: could not hoist @pulumi/policy's resource build\n");
+    const marker = process.env[hoistMarkerKey];
+    if (marker) fs.writeFileSync(marker, installed ? "hoisted" : "not hoisted");
 }
