@@ -7,19 +7,10 @@
 import { unwrapProps } from "./unknown-values";
 
 const seen = new Map<string, Readonly<Record<string, unknown>>>();
-let version = 0;
 
 /** Records a resource's inputs (the latest Analyze call for a URN wins). */
 export function rememberInputs(urn: string, props: unknown): void {
-    if (typeof urn === "string" && urn !== "") {
-        seen.set(urn, unwrapProps(props));
-        version++;
-    }
-}
-
-/** Changes whenever what is remembered may have: something built from the memory is current while this is the same. */
-export function inputsVersion(): number {
-    return version;
+    if (typeof urn === "string" && urn !== "") seen.set(urn, unwrapProps(props));
 }
 
 /** The inputs Analyze saw for `urn`, or undefined when the pack never saw that resource's inputs. */
@@ -30,5 +21,4 @@ export function rememberedInputs(urn: string): Readonly<Record<string, unknown>>
 /** Forgets everything (tests; a long-lived process analysing several stacks). */
 export function forgetInputs(): void {
     seen.clear();
-    version++;
 }

@@ -5,7 +5,7 @@
 // in preview), then by value. Each property is read "as the user set it": the inputs Analyze saw,
 // else the outputs. Building is linear in the stack; every lookup after that is a map access.
 
-import { inputsVersion, rememberedInputs } from "./inputs-memory";
+import { rememberedInputs } from "./inputs-memory";
 import { roleOf, type Role } from "./roles";
 import { containsUnknown, isUnknown, unwrapProps } from "./unknown-values";
 
@@ -177,8 +177,6 @@ export interface GraphWork {
 export class StackGraph {
     readonly nodes: readonly StackNode[];
     readonly work: GraphWork = { visits: 0, lookups: 0 };
-    /** The inputs memory's version the nodes read their inputs at. */
-    readonly inputsVersion = inputsVersion();
     private readonly byUrn = new Map<string, StackNode>();
     private readonly byRole = new Map<Role, StackNode[]>();
     private readonly byId: Record<IdKind, Map<string, StackNode[]>> = { id: new Map(), prefixList: new Map() };
@@ -367,7 +365,6 @@ function firstProps(resources: readonly GraphResource[]): object | undefined {
 
 /** Whether `graph` was built from resources equal to these (props compared by identity). */
 function describes(graph: StackGraph, resources: readonly GraphResource[]): boolean {
-    if (graph.inputsVersion !== inputsVersion()) return false;
     let objects = 0;
     for (const r of resources) if (r !== null && typeof r === "object") objects++;
     if (objects !== graph.nodes.length) return false;
@@ -379,6 +376,7 @@ function describes(graph: StackGraph, resources: readonly GraphResource[]): bool
             if (safely<object | undefined>(() => unwrapProps(r.props), undefined) !== node.outputs) return false;
             if (!sameDependencies(r.propertyDependencies, node.resource.propertyDependencies)) return false;
         }
+        if (node.urn !== "" && rememberedInputs(node.urn) !== node.inputs) return false;
     }
     return true;
 }
