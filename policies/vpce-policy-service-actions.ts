@@ -96,7 +96,11 @@ function classify(entry: string, prefixes: readonly string[], checkActionsExist:
     if (/^\*+$/.test(entry)) return ok;
     const split = splitAction(entry);
     if (split === undefined) return { kind: "malformed" };
-    const matching = prefixes.filter((p) => globMatches(split.prefix, p));
+    // A prefix written without wildcards is compared as it is (case-insensitively), not matched.
+    const literal = /[*?]/.test(split.prefix) ? undefined : split.prefix.toLowerCase();
+    const matching = literal !== undefined
+        ? prefixes.filter((p) => p.toLowerCase() === literal)
+        : prefixes.filter((p) => globMatches(split.prefix, p));
     if (matching.length === 0) return { kind: "foreignPrefix", prefix: split.prefix };
     // No claim unless every prefix the entry could mean is in the catalogue and none has a match.
     if (checkActionsExist && matching.every((p) => loadedActionPatternMatches(p, split.action) === false)) return { kind: "noSuchAction", matching };
@@ -127,7 +131,8 @@ function checkEntry(
             verdictsByPrefixes.clear();
             verdictCount = 0;
         }
-        context.verdicts.set(entry, verdict);
+        // A document of distinct entries by the hundred thousand gains nothing from a larger table.
+        if (context.verdicts.size < maxVerdicts) context.verdicts.set(entry, verdict);
     }
     if (verdict.kind === "ok") return;
     const urn = policy.carrier.urn;
