@@ -138,8 +138,11 @@ describe("the hostile corpus", function () {
                     const run = await runStackPolicy(policy, stack);
                     checkStackRun(policy, run, true);
                     checkMessages(policy.name, run.violations.map((v) => v.message), texts, blob);
-                    // Stacks of many resources are held to the megabyte bound.
-                    const stackBound = resources.length > 50 || isBig(item) ? 1000 : bound;
+                    // The issue's bound is per document (a 5 MB one in ≤ 1 s): a stack rule reads every
+                    // carrier's, so a stack holding the document on n carriers gets n seconds. Stacks
+                    // of many resources are held to the one-second bound.
+                    const bigDocuments = resources.filter((r) => sizeOf(r.inputs) > 20480).length;
+                    const stackBound = isBig(item) ? 1000 * Math.max(1, bigDocuments) : resources.length > 50 ? 1000 : bound;
                     if (run.elapsed > stackBound) {
                         await withinTime(`${policy.name} on ${item.name}`, stackBound, async () => (await runStackPolicy(policy, [...stack])).elapsed, () => undefined);
                     }
