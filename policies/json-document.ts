@@ -57,17 +57,7 @@ function positionsIn(text: string): (offset: number) => TextPosition {
 }
 
 export function positionAt(text: string, offset: number): TextPosition {
-    let line = 1;
-    let lineStart = 0;
-    const end = Math.min(offset, text.length);
-    for (let i = 0; i < end; i++) {
-        const c = text.charCodeAt(i);
-        if (c === 10 /* \n */ || (c === 13 /* \r */ && text.charCodeAt(i + 1) !== 10)) {
-            line++;
-            lineStart = i + 1;
-        }
-    }
-    return { line, column: end - lineStart + 1 };
+    return positionsIn(text)(offset);
 }
 
 /** Parses `text` as strict JSON. Never throws. */

@@ -9,8 +9,6 @@ import { rememberedInputs } from "./inputs-memory";
 import { roleOf, type Role } from "./roles";
 import { containsUnknown, isUnknown, unwrapProps } from "./unknown-values";
 
-export { roleOf, roleTypes, type Role } from "./roles";
-
 export type Provider = "aws" | "aws-native";
 
 /** What the graph needs of a stack resource: the framework's `PolicyResource`, or a plain object of that shape. */
@@ -233,7 +231,7 @@ export class StackGraph {
         if (!Array.isArray(list)) return [];
         const found: StackNode[] = [];
         for (const d of list) {
-            const urn = typeof d === "string" ? d : d !== null && typeof d === "object" && typeof d.urn === "string" ? d.urn : undefined;
+            const urn = urnOf(d);
             const n = urn === undefined ? undefined : this.node(urn);
             if (n !== undefined && !found.includes(n)) found.push(n);
         }
@@ -402,6 +400,7 @@ function sameDependencies(a: Dependencies, b: Dependencies): boolean {
     return true;
 }
 
+/** The URN a dependency entry names: a URN, or a resource object with one. */
 function urnOf(d: unknown): string | undefined {
     if (typeof d === "string") return d;
     return d !== null && typeof d === "object" && typeof (d as { urn?: unknown }).urn === "string" ? (d as { urn: string }).urn : undefined;
