@@ -6,7 +6,7 @@ import { quote, truncate } from "./policy-document";
 import { groupRules, groupsInVpc, vpcOf } from "./security-group-links";
 import { admitsTcp, hasRules, type PeerMatcher, type PeerSite, type Tri } from "./security-group-rules";
 import { interfacePorts } from "./service-catalogue";
-import type { Resolution, StackGraph, StackNode } from "./stack-graph";
+import type { StackGraph, StackNode } from "./stack-graph";
 import { stackPolicy } from "./stack-rule";
 import { isUnknown } from "./unknown-values";
 import { vpcEndpoints, type VpcEndpointView } from "./vpc-endpoint";
@@ -101,7 +101,10 @@ function prefixListReaches(graph: StackGraph, endpoint: StackNode, id: string | 
     // A known ID that names endpoints of the stack names those and no others, whatever the rule depends on.
     const named = id === undefined || isUnknown(id) ? undefined : endpointsWithPrefixList(graph, id);
     if (named !== undefined && named.size > 0) return named.has(endpoint) ? "yes" : "no";
-    const resolution = prefixListTargets(graph, id, site);
+    // The value's own dependencies: an unknown ID that came from this endpoint is its prefix list.
+    const holder = site.rule.origin.urn === undefined ? undefined : graph.node(site.rule.origin.urn);
+    const deps = holder === undefined ? [] : graph.dependencies(holder, site.rule.origin.property ?? site.peer.property);
+    const resolution = graph.resolveValue(id, deps, { roles: ["endpoint"], by: "prefixList" });
     if (resolution.linked.includes(endpoint)) return "yes";
     if (resolution.linked.length > 0) return "no";
     // A known ID that is not this endpoint's, when the endpoint's is known (or configured): another list.
@@ -119,24 +122,4 @@ function endpointsWithPrefixList(graph: StackGraph, id: string): Set<StackNode> 
     let holders = byId.get(id);
     if (holders === undefined) byId.set(id, (holders = new Set(graph.withId(id, { roles: ["endpoint"], by: "prefixList" }))));
     return holders;
-}
-
-// Where a rule's prefix-list peer leads (an unknown or unmatched ID) does not depend on the endpoint
-// asking: resolved once per graph, rule and value, not once per Gateway endpoint of the VPC and port.
-const prefixListResolutions = new WeakMap<StackGraph, Map<string, Resolution>>();
-
-function prefixListTargets(graph: StackGraph, id: string | undefined, site: PeerSite): Resolution {
-    const property = site.rule.origin.property ?? site.peer.property;
-    const key = `${site.rule.origin.urn ?? ""}\u0000${property}\u0000${id ?? "\u0000"}`;
-    let byKey = prefixListResolutions.get(graph);
-    if (byKey === undefined) prefixListResolutions.set(graph, (byKey = new Map()));
-    let resolution = byKey.get(key);
-    if (resolution === undefined) {
-        // The value's own dependencies: an unknown ID that came from this endpoint is its prefix list.
-        const holder = site.rule.origin.urn === undefined ? undefined : graph.node(site.rule.origin.urn);
-        const deps = holder === undefined ? [] : graph.dependencies(holder, property);
-        resolution = graph.resolveValue(id, deps, { roles: ["endpoint"], by: "prefixList" });
-        byKey.set(key, resolution);
-    }
-    return resolution;
 }
