@@ -94,8 +94,8 @@ export function globMatches(pattern: string, text: string): boolean {
 /** `globMatches` with the pattern read once, for matching many texts; the texts must be lower case. */
 export function globMatcher(pattern: string): (lowerCaseText: string) => boolean {
     const p = pattern.toLowerCase();
+    if (!p.includes("*")) return (t) => p.length === t.length && partAt(p, t, 0);
     const parts = p.split("*");
-    if (parts.length === 1) return (t) => p.length === t.length && partAt(p, t, 0);
     const head = parts[0];
     const tail = parts[parts.length - 1];
     const middle = parts.slice(1, -1).filter((part) => part !== "");
@@ -136,18 +136,10 @@ export async function actionPatternMatches(prefix: string, action: string): Prom
  * loads its prefixes first, then checks thousands of entries); a prefix not loaded yet counts as unknown.
  */
 export function loadedActionPatternMatches(prefix: string, action: string): boolean | undefined {
-    // A stack repeats the same few actions in thousands of documents: each is matched once.
-    const key = `${prefix.toLowerCase()}:${action}`;
-    if (matchCache.has(key)) return matchCache.get(key);
     const actions = loadedActions.get(prefix.toLowerCase());
     if (actions === undefined) return undefined;
-    const answer = /^\*+$/.test(action) ? actions.length > 0 : candidates(actions, action).some(globMatcher(action));
-    if (matchCache.size >= 10_000) matchCache.clear();
-    matchCache.set(key, answer);
-    return answer;
+    return /^\*+$/.test(action) ? actions.length > 0 : candidates(actions, action).some(globMatcher(action));
 }
-
-const matchCache = new Map<string, boolean>();
 
 // Actions by their last character: a pattern ending in a literal character can only match those.
 // A document of thousands of distinct patterns is then matched against a few actions each, not all.

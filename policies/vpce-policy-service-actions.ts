@@ -1,7 +1,7 @@
 // vpce-policy-service-actions: the actions of an endpoint policy belong to the endpoint's service
 // and exist (SPEC rule 10).
 
-import { globMatches, iamActionsOf, loadedActionPatternMatches, splitAction } from "./iam-actions";
+import { globMatcher, iamActionsOf, loadedActionPatternMatches, splitAction } from "./iam-actions";
 import { quote, statementsOf, stringList, type PolicyStatement } from "./policy-document";
 import { iamPrefixesFor } from "./service-catalogue";
 import { stackPolicy, type StackFindings } from "./stack-rule";
@@ -96,11 +96,8 @@ function classify(entry: string, prefixes: readonly string[], checkActionsExist:
     if (/^\*+$/.test(entry)) return ok;
     const split = splitAction(entry);
     if (split === undefined) return { kind: "malformed" };
-    // A prefix written without wildcards is compared as it is (case-insensitively), not matched.
-    const literal = /[*?]/.test(split.prefix) ? undefined : split.prefix.toLowerCase();
-    const matching = literal !== undefined
-        ? prefixes.filter((p) => p.toLowerCase() === literal)
-        : prefixes.filter((p) => globMatches(split.prefix, p));
+    const matchesPrefix = globMatcher(split.prefix);
+    const matching = prefixes.filter((p) => matchesPrefix(p.toLowerCase()));
     if (matching.length === 0) return { kind: "foreignPrefix", prefix: split.prefix };
     // No claim unless every prefix the entry could mean is in the catalogue and none has a match.
     if (checkActionsExist && matching.every((p) => loadedActionPatternMatches(p, split.action) === false)) return { kind: "noSuchAction", matching };
@@ -108,10 +105,11 @@ function classify(entry: string, prefixes: readonly string[], checkActionsExist:
 }
 
 // A stack holds thousands of documents naming the same few actions: each entry is classified once
-// per set of prefixes (and catalogue setting), for the life of the process.
+// per set of prefixes (and catalogue setting), for the life of the process. A table stops growing
+// at `maxVerdicts` entries: a document of distinct entries by the hundred thousand gains nothing
+// from a larger one, and the tables (one per set of prefixes in use) stay bounded.
 const verdictsByPrefixes = new Map<string, Map<string, EntryVerdict>>();
 const maxVerdicts = 50_000;
-let verdictCount = 0;
 
 function entryVerdicts(prefixes: readonly string[], checkActionsExist: boolean): Map<string, EntryVerdict> {
     const key = `${checkActionsExist ? "check" : "prefix-only"}\u0000${prefixes.join("\u0000")}`;
@@ -127,11 +125,6 @@ function checkEntry(
     let verdict = context.verdicts.get(entry);
     if (verdict === undefined) {
         verdict = classify(entry, context.prefixes, context.checkActionsExist);
-        if (++verdictCount > maxVerdicts) {
-            verdictsByPrefixes.clear();
-            verdictCount = 0;
-        }
-        // A document of distinct entries by the hundred thousand gains nothing from a larger table.
         if (context.verdicts.size < maxVerdicts) context.verdicts.set(entry, verdict);
     }
     if (verdict.kind === "ok") return;
