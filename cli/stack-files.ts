@@ -12,7 +12,7 @@
 
 import { findNodeAtLocation, parseTree, printParseErrorCode, type JSONPath, type ParseError } from "jsonc-parser";
 import { secret, type StackResource } from "../engine";
-import { positionAt } from "../policies/json-document";
+import { positionAt, positionsIn } from "../policies/json-document";
 import { UnknownSentinel } from "../policies/unknown-values";
 
 export type StackDocumentKind = "export" | "checkpoint" | "preview";
@@ -346,8 +346,7 @@ function urnLines(text: string, urns: readonly string[]): Record<string, number>
     const pattern = /"urn"\s*:\s*("(?:[^"\\]|\\.)*")/g;
     // Matches come in text order: lines are counted on from the previous match, never from the
     // start (which made reading a 50,000-resource export quadratic).
-    let line = 1;
-    let counted = 0;
+    const at = positionsIn(text);
     for (let m = pattern.exec(text); m !== null && wanted.size > 0; m = pattern.exec(text)) {
         let urn: string;
         try {
@@ -356,21 +355,9 @@ function urnLines(text: string, urns: readonly string[]): Record<string, number>
             continue;
         }
         if (!wanted.delete(urn)) continue;
-        line += lineBreaks(text, counted, m.index);
-        counted = m.index;
-        lines[urn] = line;
+        lines[urn] = at(m.index).line;
     }
     return lines;
-}
-
-/** Line breaks in `text[from, to)`, counted as `positionAt` counts them (LF, CRLF, lone CR). */
-function lineBreaks(text: string, from: number, to: number): number {
-    let n = 0;
-    for (let i = from; i < to; i++) {
-        const c = text.charCodeAt(i);
-        if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) n++;
-    }
-    return n;
 }
 
 function finish(

@@ -31,9 +31,9 @@ export const maxJsonDepth = 64;
 
 /**
  * `positionAt` for increasing offsets, resuming where the last call stopped: a document with many
- * duplicate keys is scanned once, not once per duplicate.
+ * duplicate keys (or an export with many resources) is scanned once, not once per position.
  */
-function positionsIn(text: string): (offset: number) => TextPosition {
+export function positionsIn(text: string): (offset: number) => TextPosition {
     let line = 1;
     let lineStart = 0;
     let scanned = 0;
