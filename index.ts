@@ -1,6 +1,5 @@
 import { PolicyPack } from "@pulumi/policy";
-import { policies } from "./policies";
-import { shareDeserializedProperties } from "./policies/framework-cache";
+import { policies, shareDeserializedProperties } from "./policies";
 
 // Before any request: every policy then reads the same deserialized props (see framework-cache.ts).
 shareDeserializedProperties();

@@ -20,6 +20,8 @@ export { vpcePolicyJson };
 export { vpcePolicySize, vpcePolicyPrincipal, vpcePolicyConditions, vpceDataPerimeter };
 export { vpcePolicyExplicit, vpcePolicySupported, vpceSinglePolicy, vpceGatewayPrincipal, vpcePolicyServiceActions };
 export { vpceInterfaceSecurityGroups, vpceEndpointIngress, vpceGatewayEgress, vpcePrivateDns };
+// Not installed on import: it changes what every policy of the pack receives (see its file).
+export { shareDeserializedProperties } from "./framework-cache";
 
 export const policies: Policies = [
     vpcePolicyJson,
