@@ -13,6 +13,7 @@ import { parseJsonDocumentCached } from "../../policies/json-document";
 import { Findings, type DocumentPolicy, type MessageData, type Violation } from "../../policies/rule";
 import type { GraphResource } from "../../policies/stack-graph";
 import type { StackPolicy, StackViolation } from "../../policies/stack-rule";
+import type { RunResult } from "../../engine";
 import type { LooseResource, RenderedResource } from "../arbitraries";
 
 // The framework's own proxy and error (internal to @pulumi/policy, so not in its typings).
@@ -363,16 +364,27 @@ export function clearReportData(): void {
     reportData.clear();
 }
 
-// Findings.report is the one place every rule's message is built: recording its arguments here tells
-// the metamorphic properties which values a message names, without parsing messages back.
-const originalReport = Findings.prototype.report;
-Findings.prototype.report = function (this: Findings<Record<string, string>>, messageId: string, data: MessageData | (() => MessageData) = {}) {
-    const before = this.violations.length;
-    originalReport.call(this, messageId, data);
-    if (this.violations.length > before) {
-        reportData.set(this.violations[this.violations.length - 1].message, { messageId, data: typeof data === "function" ? data() : data });
-    }
-} as typeof originalReport;
+/**
+ * Records the placeholder data of every message kept into `reportData` until the returned function
+ * restores `Findings.report`. Findings.report is the one place every rule's message is built:
+ * recording its arguments tells the metamorphic properties which values a message names, without
+ * parsing messages back. Lazy data is still computed once, and only for a message kept.
+ */
+export function recordReportData(): () => void {
+    const originalReport = Findings.prototype.report;
+    Findings.prototype.report = function (this: Findings<Record<string, string>>, messageId: string, data: MessageData | (() => MessageData) = {}) {
+        const before = this.violations.length;
+        let computed: MessageData | undefined;
+        originalReport.call(this, messageId, typeof data === "function" ? () => (computed ??= data()) : data);
+        if (this.violations.length > before) {
+            reportData.set(this.violations[this.violations.length - 1].message, { messageId, data: typeof data === "function" ? computed ?? data() : data });
+        }
+    } as typeof originalReport;
+    return () => {
+        Findings.prototype.report = originalReport;
+        reportData.clear();
+    };
+}
 
 /**
  * Placeholders that hold advice (a fix, an example) or a value derived from the input (a suffix, a
@@ -388,4 +400,12 @@ export function offendingValues(message: string): string[] {
     const entry = reportData.get(message);
     if (entry === undefined) return [];
     return Object.entries(entry.data).filter(([k]) => !advicePlaceholders.has(k)).map(([, v]) => String(v));
+}
+
+/** A pack run's diagnostics and not-applicable results in a form to compare (the order they came in kept). */
+export function comparableRun(r: RunResult): unknown {
+    return {
+        diagnostics: r.diagnostics.map((d) => [d.phase, d.policyName, d.enforcementLevel, d.urn, d.message]),
+        notApplicable: r.notApplicable.map((n) => [n.phase, n.policyName, n.urn ?? "", n.reason]),
+    };
 }
