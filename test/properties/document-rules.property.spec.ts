@@ -89,7 +89,8 @@ const anyType = fc.oneof(
 );
 
 describe("document rules: properties", function () {
-    this.timeout(0);
+    // Unbounded only in the long run: under `npm test` a hang fails instead of holding CI.
+    this.timeout(fuzzMode === "full" ? 0 : 600_000);
     afterEach(() => forgetInputs());
 
     it("never throw, and answer in time with short messages, for hostile props of any type", async () => {
