@@ -5,7 +5,6 @@
 
 import * as assert from "assert";
 import * as path from "path";
-import { performance } from "perf_hooks";
 import { PolicyPackProcess, type Diagnostic, type StackResource } from "../../engine";
 import { forgetInputs } from "../../policies/inputs-memory";
 import { characterCount } from "../../policies/compact-policy";
@@ -127,8 +126,10 @@ describe("the hostile corpus", function () {
                             await withinTime(`${policy.name} on ${item.name} (${r.name})`, bound, async () => (await runDocumentPolicy(policy, r.type, urn, { ...r.inputs }, perimeter)).elapsed);
                         }
                     }
-                    const defaults = await runDocumentPolicy(documentPolicies[4], r.type, urn, props, undefined);
-                    checkDocumentRun(documentPolicies[4], defaults);
+                    // vpce-data-perimeter again with its default config (no perimeter: not applicable, never a throw).
+                    const perimeterPolicy = documentPolicies.find((p) => p.name === "vpce-data-perimeter")!;
+                    const defaults = await runDocumentPolicy(perimeterPolicy, r.type, urn, props, undefined);
+                    checkDocumentRun(perimeterPolicy, defaults);
                 }
                 const stack = loose(resources);
                 const bound = boundFor(Math.max(0, ...resources.map((r) => sizeOf(r.inputs))));
@@ -189,9 +190,7 @@ describe("the hostile corpus", function () {
                 const resources = resourcesOf(item, isBig(item)).filter((r) => engineSendable(r.inputs));
                 const sent = engineResources(resources);
                 for (const r of sent) {
-                    const started = performance.now();
                     const result = await pack.analyze(r);
-                    assert.ok(performance.now() - started < rpcTimeoutMs);
                     checkDiagnostics(result.diagnostics, resources);
                     for (const n of result.notApplicable) assert.ok(!/could not evaluate/.test(n.reason), `${n.policyName}: ${n.reason}`);
                 }
