@@ -10,15 +10,11 @@ import * as path from "path";
 import * as vm from "vm";
 import { generateStack } from "../bench/stacks";
 import { hoistEnvironmentKey, hoistMarkerKey, hoistResourceBuild, serverPath } from "../bench/hoisted-framework";
-import { runPolicyPack, type RunResult } from "../engine";
+import { runPolicyPack } from "../engine";
+import { comparableRun } from "./properties/harness";
 
 const repoRoot = path.join(__dirname, "..");
 const preload = path.join(repoRoot, "bin", "bench", "hoisted-framework.js");
-
-const comparable = (r: RunResult) => ({
-    diagnostics: r.diagnostics.map((d) => [d.phase, d.policyName, d.enforcementLevel, d.urn, d.message]),
-    notApplicable: r.notApplicable.map((n) => [n.phase, n.policyName, n.urn ?? "", n.reason]),
-});
 
 describe("bench: @pulumi/policy with the resource build hoisted", function () {
     this.timeout(120_000);
@@ -55,7 +51,7 @@ describe("bench: @pulumi/policy with the resource build hoisted", function () {
             });
             assert.strictEqual(fs.readFileSync(marker, "utf8"), "hoisted", "the preload did not install the rewritten server.js");
             assert.ok(stock.diagnostics.some((d) => d.phase === "analyzeStack"), "the stack should give the stack policies something to report");
-            assert.deepStrictEqual(comparable(hoisted), comparable(stock));
+            assert.deepStrictEqual(comparableRun(hoisted), comparableRun(stock));
         } finally {
             fs.rmSync(path.dirname(marker), { recursive: true, force: true });
         }

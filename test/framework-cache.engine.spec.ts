@@ -7,9 +7,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { generateStack } from "../bench/stacks";
 import { decodeStackFile, readStackDocument } from "../cli/stack-files";
-import { runPolicyPack, type RunResult, type StackResource } from "../engine";
+import { runPolicyPack, type StackResource } from "../engine";
 import { Struct } from "../engine/proto";
 import { shareDeserializedProperties } from "../policies/framework-cache";
+import { comparableRun } from "./properties/harness";
 
 const repoRoot = path.join(__dirname, "..");
 const unsharedPack = path.join(__dirname, "fixtures", "unshared-pack");
@@ -18,14 +19,6 @@ function exampleStack(file: string): { resources: StackResource[]; dryRun: boole
     const result = readStackDocument(decodeStackFile(fs.readFileSync(path.join(repoRoot, "examples", file))), file);
     if (!result.ok) throw new Error(result.error.message);
     return { resources: result.document.resources, dryRun: result.document.dryRun };
-}
-
-/** Diagnostics and not-applicable results in a form to compare (the order they came in kept). */
-function comparable(r: RunResult): unknown {
-    return {
-        diagnostics: r.diagnostics.map((d) => [d.phase, d.policyName, d.enforcementLevel, d.urn, d.message]),
-        notApplicable: r.notApplicable.map((n) => [n.phase, n.policyName, n.urn ?? "", n.reason]),
-    };
 }
 
 describe("shared deserialization (framework-cache)", function () {
@@ -44,7 +37,7 @@ describe("shared deserialization (framework-cache)", function () {
             const unshared = await runPolicyPack(unsharedPack, resources, opts);
             assert.strictEqual(shared.info.name, unshared.info.name);
             assert.ok(shared.diagnostics.length > 0, "the stack should give the policies something to report");
-            assert.deepStrictEqual(comparable(shared), comparable(unshared));
+            assert.deepStrictEqual(comparableRun(shared), comparableRun(unshared));
         });
     }
 

@@ -7,14 +7,11 @@ import * as inspector from "inspector";
 import * as v8 from "v8";
 import * as vm from "vm";
 import { generateStack } from "../bench/stacks";
-import { policies } from "../policies";
 import type { GraphResource } from "../policies/stack-graph";
-import type { StackPolicy } from "../policies/stack-rule";
+import { stackPolicies } from "./properties/harness";
 
 v8.setFlagsFromString("--expose-gc");
 const collectGarbage = vm.runInNewContext("gc") as () => void;
-
-const stackPolicies = policies.filter((p): p is StackPolicy => "validateStack" in p);
 
 function post(session: inspector.Session, method: string): Promise<void> {
     return new Promise((resolve, reject) => session.post(method, (err) => (err ? reject(err) : resolve())));

@@ -7,12 +7,10 @@ import { generateStack } from "../bench/stacks";
 import type { StackResource } from "../engine/types";
 import { characterCount, compactPolicyJson, compactPolicyLength } from "../policies/compact-policy";
 import { readEndpointPolicy, ResourceType } from "../policies/endpoint-policy";
-import { policies } from "../policies";
 import { forgetInputs, rememberedInputs, rememberInputs } from "../policies/inputs-memory";
 import { parseJsonDocument } from "../policies/json-document";
-import type { DocumentPolicy } from "../policies/rule";
 import type { GraphResource } from "../policies/stack-graph";
-import type { StackPolicy } from "../policies/stack-rule";
+import { documentPolicies, stackPolicies } from "./properties/harness";
 
 function deepFreeze<T>(value: T): T {
     if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
@@ -22,8 +20,6 @@ function deepFreeze<T>(value: T): T {
     return value;
 }
 
-const documentPolicies = policies.filter((p): p is DocumentPolicy => "validateResource" in p);
-const stackPolicies = policies.filter((p): p is StackPolicy => "validateStack" in p);
 
 const withoutEngineKeys = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([k]) => !k.startsWith("__")));
 
