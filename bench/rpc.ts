@@ -21,9 +21,7 @@ export function analyzeBytes(resource: StackResource): Buffer {
 
 /** A serialized `AnalyzeStack` request for a stack's outputs. */
 export function analyzeStackBytes(resources: readonly StackResource[]): Buffer {
-    const req = new pb.AnalyzeStackRequest();
-    req.setResourcesList(resources.map(marshal.stackResource));
-    return Buffer.from(req.serializeBinary());
+    return Buffer.from(marshal.analyzeStackRequest(resources).serializeBinary());
 }
 
 export interface Timed {

@@ -98,6 +98,13 @@ export function analyzeRequest(r: StackResource): pb.AnalyzeRequest {
     return req;
 }
 
+/** The `AnalyzeStack` request for a stack. */
+export function analyzeStackRequest(resources: readonly StackResource[]): pb.AnalyzeStackRequest {
+    const req = new pb.AnalyzeStackRequest();
+    req.setResourcesList(resources.map(stackResource));
+    return req;
+}
+
 /** One resource of `AnalyzeStack`: outputs (inputs when none given), parent and dependencies. */
 export function stackResource(r: StackResource): pb.AnalyzerResource {
     const res = new pb.AnalyzerResource();

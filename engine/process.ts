@@ -281,8 +281,7 @@ export class PolicyPackProcess {
     /** AnalyzeStack on every resource's outputs (inputs when none), with parent and dependencies. */
     analyzeStack(resources: StackResource[]): Promise<RunResult> {
         return this.guard(async () => {
-            const req = new pb.AnalyzeStackRequest();
-            req.setResourcesList(resources.map(marshal.stackResource));
+            const req = marshal.analyzeStackRequest(resources);
             const res = await this.unary<pb.AnalyzeResponse>("AnalyzeStack", (o, cb) => this.client.analyzeStack(req, new grpc.Metadata(), o, cb));
             return {
                 diagnostics: marshal.diagnostics(res.getDiagnosticsList(), "analyzeStack", this.info),
