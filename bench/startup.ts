@@ -25,8 +25,8 @@ export interface StartupResult {
     median: number;
 }
 
-export async function timeToPort(dir: string): Promise<number> {
-    const pack = await PolicyPackProcess.start(dir);
+async function timeToPort(p: PackUnderTest): Promise<number> {
+    const pack = await PolicyPackProcess.start(p.dir, startOptions(p));
     await pack.close();
     return pack.startupMs;
 }
@@ -34,11 +34,11 @@ export async function timeToPort(dir: string): Promise<number> {
 export async function measureStartup(packs: readonly PackUnderTest[], rounds: number, onRound?: (round: number) => void): Promise<StartupResult[]> {
     const samples = packs.map(() => [] as number[]);
     // One unmeasured start each: the first start of a pack pays for a cold file cache.
-    for (const p of packs) await timeToPort(p.dir);
+    for (const p of packs) await timeToPort(p);
     for (let round = 0; round < rounds; round++) {
         for (let k = 0; k < packs.length; k++) {
             const i = (round + k) % packs.length;
-            samples[i].push(await timeToPort(packs[i].dir));
+            samples[i].push(await timeToPort(packs[i]));
         }
         onRound?.(round + 1);
     }

@@ -18,14 +18,6 @@ export function percentile(values: readonly number[], p: number): number {
     return sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - lo);
 }
 
-export function ms(value: number, digits = 0): string {
-    return Number.isFinite(value) ? `${value.toFixed(digits)} ms` : "–";
-}
-
-export function ratio(a: number, b: number): number {
-    return a / b;
-}
-
 export function times(value: number): string {
     return Number.isFinite(value) ? `${value.toFixed(2)}×` : "–";
 }
