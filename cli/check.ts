@@ -138,11 +138,9 @@ async function auditStack(document: StackDocument, packs: readonly PackSpec[], p
         const stack: NonNullable<StartOptions["stack"]> = { dryRun: document.dryRun, config: document.config };
         if (document.stack !== undefined) stack.name = document.stack;
         if (document.project !== undefined) stack.project = document.project;
-        // Where the run is, so that a failure is told as the user's problem it is.
-        let step = "start" as RunProgress["step"];
+        // The pack's description once it started, so that a failure is told as the user's problem it is.
         let info: AnalyzerDescription | undefined;
         const onProgress = (p: RunProgress) => {
-            step = p.step;
             if (p.step === "start") progress(`starting policy pack ${path.basename(spec.directory)}`);
             else if (p.step === "configure") info = p.info;
             else if (p.step === "analyze") progress(`Analyze ${p.index + 1}/${p.total}`);
@@ -155,7 +153,8 @@ async function auditStack(document: StackDocument, packs: readonly PackSpec[], p
             runs.push(run);
         } catch (e) {
             if (info === undefined) throw new CheckError(`cannot run policy pack ${spec.label}: ${(e as Error).message}`);
-            if (step === "configure" && e instanceof PolicyConfigError) {
+            // Only Configure refuses a config.
+            if (e instanceof PolicyConfigError) {
                 const source = spec.configFile !== undefined ? `invalid policy pack config ${spec.configFile}` : `policy pack ${info.name} has an invalid config`;
                 throw new CheckError(`${source}:\n${e.problems.join("\n")}`);
             }
