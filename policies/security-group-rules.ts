@@ -11,6 +11,7 @@ import type { SecurityGroupEgressRuleArgs } from "@pulumi/aws/vpc/securityGroupE
 import { ipv4World, parseCidr, type Cidr } from "./cidr";
 import { quote } from "./policy-document";
 import { isUnknown, unwrapProps } from "./unknown-values";
+import { nameOfUrn } from "./urn";
 
 export const SecurityGroupType = {
     securityGroup: "aws:ec2/securityGroup:SecurityGroup",
@@ -503,12 +504,6 @@ export function describeRule(rule: SecurityGroupRule): string {
         return name !== undefined ? `${place} of ${quote(name)}` : place;
     }
     return name !== undefined ? `rule ${quote(name)}` : "separate rule";
-}
-
-/** The resource name at the end of a URN. */
-export function nameOfUrn(urn: string): string {
-    const at = urn.lastIndexOf("::");
-    return at >= 0 ? urn.slice(at + 2) : urn;
 }
 
 /** `0.0.0.0/0`, `tcp 443`, `all`: a rule's traffic as a short phrase. */

@@ -8,6 +8,7 @@
 import { rememberedInputs } from "./inputs-memory";
 import { roleOf, type Role } from "./roles";
 import { containsUnknown, isUnknown, unwrapProps } from "./unknown-values";
+import { nameOfUrn } from "./urn";
 
 export type Provider = "aws" | "aws-native";
 
@@ -56,7 +57,7 @@ export class StackNode {
     constructor(readonly resource: GraphResource, readonly index: number) {
         this.type = typeof resource.type === "string" ? resource.type : "";
         this.urn = typeof resource.urn === "string" ? resource.urn : "";
-        this.name = typeof resource.name === "string" && resource.name !== "" ? resource.name : this.urn.slice(this.urn.lastIndexOf("::") + 2);
+        this.name = typeof resource.name === "string" && resource.name !== "" ? resource.name : nameOfUrn(this.urn);
         this.role = roleOf(this.type);
         this.provider = this.type.startsWith("aws:") ? "aws" : this.type.startsWith("aws-native:") ? "aws-native" : undefined;
         this.outputs = safely(() => unwrapProps(resource.props), {});
