@@ -4,6 +4,7 @@
 
 import * as assert from "assert";
 import { generateStack } from "../bench/stacks";
+import { nameFromUrn } from "../engine";
 import type { StackResource } from "../engine/types";
 import { characterCount, compactPolicyJson, compactPolicyLength } from "../policies/compact-policy";
 import { readEndpointPolicy, ResourceType } from "../policies/endpoint-policy";
@@ -126,7 +127,7 @@ describe("work shared between policies", function () {
     it("Analyze keeps the inputs of the resources stack rules read, and only those", function () {
         const analyze = (type: string, urn: string, props: Record<string, unknown>) => {
             const args = {
-                type, urn, name: urn.slice(urn.lastIndexOf("::") + 2), props, opts: {}, stackTags: new Map(),
+                type, urn, name: nameFromUrn(urn), props, opts: {}, stackTags: new Map(),
                 getConfig: () => ({}),
                 isType: () => false,
                 asType: () => undefined,

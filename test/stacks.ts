@@ -6,6 +6,7 @@
 // and as the inputs Analyze saw (`analyze()`). Also the table runner of the stack rules.
 
 import * as assert from "assert";
+import { nameFromUrn } from "../engine";
 import type { StackResource } from "../engine/types";
 import type { StackPolicy, StackVerdict } from "../policies/stack-rule";
 import { forgetInputs, rememberInputs } from "../policies/inputs-memory";
@@ -370,7 +371,7 @@ export async function verdictOn(policy: StackPolicy, stack: Stack, shape: Shape,
 
 /** `messageId@resource name` for each violation, in the order reported. */
 export function summarise(verdict: StackVerdict): string[] {
-    return verdict.violations.map((v) => `${v.messageId}@${v.urn.slice(v.urn.lastIndexOf("::") + 2)}`);
+    return verdict.violations.map((v) => `${v.messageId}@${nameFromUrn(v.urn)}`);
 }
 
 /** Registers one mocha test per case and shape. */

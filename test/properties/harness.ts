@@ -13,7 +13,7 @@ import { parseJsonDocumentCached } from "../../policies/json-document";
 import { Findings, type DocumentPolicy, type MessageData, type Violation } from "../../policies/rule";
 import type { GraphResource } from "../../policies/stack-graph";
 import type { StackPolicy, StackViolation } from "../../policies/stack-rule";
-import type { RunResult } from "../../engine";
+import { nameFromUrn, type RunResult } from "../../engine";
 import type { LooseResource, RenderedResource } from "../arbitraries";
 
 // The framework's own proxy and error (internal to @pulumi/policy, so not in its typings).
@@ -52,7 +52,7 @@ export function resourceArgs(type: string, urn: string, props: unknown, config: 
         type,
         props: props !== null && typeof props === "object" ? frameworkProxy.unknownCheckingProxy(props) : props,
         urn,
-        name: urn.slice(urn.lastIndexOf("::") + 2),
+        name: nameFromUrn(urn),
         opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
         stackTags: new Map<string, string>(),
         isType: () => false,

@@ -6,6 +6,7 @@
 
 import * as assert from "assert";
 import * as fc from "fast-check";
+import { nameFromUrn } from "../../engine";
 import {
     cidrPool, Doc, getAt, hostileMutation, mutateStack, neighbours, networkProgram, printable, program, programPaths, Ref, render, sentinelKinds, summarize, urnOf,
     withResourceNew, withUnknownAt, withValueUnknown, type LooseResource, type PathStep, type Program, type Shape,
@@ -82,7 +83,7 @@ function counts(runs: Map<string, StackRun>, byId: boolean): Map<string, number>
 }
 
 function describeRuns(runs: Map<string, StackRun>): string {
-    return [...runs].flatMap(([policy, run]) => run.violations.map((v) => `${policy} ${v.messageId}@${v.urn.slice(v.urn.lastIndexOf("::") + 2)}: ${v.message.slice(0, 300)}`)).join("\n");
+    return [...runs].flatMap(([policy, run]) => run.violations.map((v) => `${policy} ${v.messageId}@${nameFromUrn(v.urn)}: ${v.message.slice(0, 300)}`)).join("\n");
 }
 
 /** No (policy, resource) pair has more violations after than before. */
