@@ -63,8 +63,16 @@ export async function measureAudit(repoRoot: string, size: number): Promise<Audi
         }
         combined = Math.max(combined, sum);
     }, 100);
-    const exitCode = await new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-    clearInterval(poll);
+    let exitCode: number | null;
+    try {
+        // A child that cannot be spawned emits "error" and may never emit "exit".
+        exitCode = await new Promise<number | null>((resolve, reject) => {
+            child.once("exit", (code) => resolve(code));
+            child.once("error", reject);
+        });
+    } finally {
+        clearInterval(poll);
+    }
     const wallMs = performance.now() - started;
 
     const result: AuditResult = { resources: size, exportBytes, wallMs, exitCode };
