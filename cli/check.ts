@@ -12,7 +12,7 @@ import { formatJsonReport } from "../report/json";
 import { formatSarifReport } from "../report/sarif";
 import { formatTextReport } from "../report/text";
 import { parseCommandLine, usage, UsageError, type CheckOptions } from "./options";
-import { decodeStackFile, readStackDocument, stdinFile, type StackDocument, type StackFileError } from "./stack-files";
+import { decodeStackFile, readStackDocument, stdinFile, type StackDocument, type StackFileError } from "../state/stack-files";
 
 export interface CliEnvironment {
     cwd: string;

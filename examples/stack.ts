@@ -4,7 +4,7 @@
 // propertyDependencies. Some endpoint policies are wrong, as they often are in real pull requests.
 
 import type { StackResource } from "../engine/types";
-import { UnknownSentinel } from "../policies/unknown-values";
+import { UnknownSentinel } from "../values/unknown-values";
 
 const unknown = UnknownSentinel.string;
 const project = "network";

@@ -21,7 +21,7 @@ export { vpcePolicySize, vpcePolicyPrincipal, vpcePolicyConditions, vpceDataPeri
 export { vpcePolicyExplicit, vpcePolicySupported, vpceSinglePolicy, vpceGatewayPrincipal, vpcePolicyServiceActions };
 export { vpceInterfaceSecurityGroups, vpceEndpointIngress, vpceGatewayEgress, vpcePrivateDns };
 // Not installed on import: it changes what every policy of the pack receives (see its file).
-export { shareDeserializedProperties } from "./framework-cache";
+export { shareDeserializedProperties } from "../framework/framework-cache";
 
 export const policies: Policies = [
     vpcePolicyJson,

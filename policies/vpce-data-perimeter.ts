@@ -9,13 +9,13 @@
 // downloads) by those resources. A Deny statement that refuses every request from outside the
 // lists binds the whole document.
 
-import { arnAccountId } from "./arn";
-import { isAwsOwnedResource } from "./aws-owned-resources";
-import { statementsToJudge } from "./document-statements";
-import { isConditionKey, normalizeConditionKey, parseConditionOperator, type ConditionOperator } from "./iam-condition";
-import { isAnyPrincipal, principalAccount, principalEntries } from "./iam-principal";
-import { conditionTests, quote, stringList, type ConditionTest, type PolicyStatement } from "./policy-document";
-import { endpointDocumentPolicy, type MessageData } from "./rule";
+import { arnAccountId } from "../iam/arn";
+import { isAwsOwnedResource } from "../iam/aws-owned-resources";
+import { statementsToJudge } from "../framework/document-statements";
+import { isConditionKey, normalizeConditionKey, parseConditionOperator, type ConditionOperator } from "../iam/condition";
+import { isAnyPrincipal, principalAccount, principalEntries } from "../iam/principal";
+import { conditionTests, quote, stringList, type ConditionTest, type PolicyStatement } from "../iam/policy-document";
+import { endpointDocumentPolicy, type MessageData } from "../framework/rule";
 
 const messages = {
     identityMissing: "{{statement}} allows requests from any principal: nothing binds it to your organization. Add {{fix}} to its Condition.",

@@ -1,17 +1,17 @@
 // vpce-endpoint-ingress: an Interface endpoint's security groups admit TCP on the service port
 // from inside the VPC, and not from the whole internet (SPEC rule 12).
 
-import { cidrsOverlap, isWorld, overlapsPrivate, type Cidr } from "./cidr";
-import { quote } from "./policy-document";
+import { cidrsOverlap, isWorld, overlapsPrivate, type Cidr } from "../network/cidr";
+import { quote } from "../iam/policy-document";
 import {
     allReferences, endpointGroups, groupRules, vpcCidrs, vpcOf, type VpcCidrs,
-} from "./security-group-links";
+} from "../network/security-group-links";
 import {
     admitsTcp, describeRule, describeTraffic, Unknown, type PeerMatcher, type RuleList, type Tri,
-} from "./security-group-rules";
-import { interfacePorts } from "./service-catalogue";
-import { stackPolicy } from "./stack-rule";
-import { describeEndpoint, vpcEndpoints } from "./vpc-endpoint";
+} from "../network/security-group-rules";
+import { interfacePorts } from "../stack/service-catalogue";
+import { stackPolicy } from "../framework/stack-rule";
+import { describeEndpoint, vpcEndpoints } from "../stack/vpc-endpoint";
 
 const messages = {
     noIngress: "The security groups of this {{endpoint}} ({{groups}}) have no ingress rule that admits TCP {{port}} from inside the VPC, so nothing in the VPC can reach the service through it. Add an ingress rule for TCP {{port}} from {{source}}, from the workloads' security group, or from the group itself (`self`).",

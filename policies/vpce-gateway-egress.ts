@@ -1,15 +1,15 @@
 // vpce-gateway-egress: every security group with egress rules in a Gateway endpoint's VPC also
 // lets TCP 443 out to the endpoint's service (SPEC rule 13).
 
-import { coversIpv4World } from "./cidr";
-import { quote, truncate } from "./policy-document";
-import { groupRules, groupsInVpc, vpcOf } from "./security-group-links";
-import { admitsTcp, hasRules, type PeerMatcher, type PeerSite, type Tri } from "./security-group-rules";
-import { interfacePorts } from "./service-catalogue";
-import type { StackGraph, StackNode } from "./stack-graph";
-import { stackPolicy } from "./stack-rule";
-import { isUnknown } from "./unknown-values";
-import { vpcEndpoints, type VpcEndpointView } from "./vpc-endpoint";
+import { coversIpv4World } from "../network/cidr";
+import { quote, truncate } from "../iam/policy-document";
+import { groupRules, groupsInVpc, vpcOf } from "../network/security-group-links";
+import { admitsTcp, hasRules, type PeerMatcher, type PeerSite, type Tri } from "../network/security-group-rules";
+import { interfacePorts } from "../stack/service-catalogue";
+import type { StackGraph, StackNode } from "../stack/stack-graph";
+import { stackPolicy } from "../framework/stack-rule";
+import { isUnknown } from "../values/unknown-values";
+import { vpcEndpoints, type VpcEndpointView } from "../stack/vpc-endpoint";
 
 const messages = {
     noEgress: "Security group {{group}} has egress rules, but none admits TCP {{port}} to {{service}} through the Gateway endpoint {{endpoint}} in the same VPC, so what uses this group cannot reach the service. Add an egress rule for TCP {{port}} to the endpoint's prefix list ({{prefixList}}), or remove the group's egress rules if it is meant to be isolated.",

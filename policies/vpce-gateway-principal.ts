@@ -1,10 +1,10 @@
 // vpce-gateway-principal: in a Gateway endpoint's policy every Principal is "*" (SPEC rule 9).
 
-import { isAccountId, parseArn } from "./arn";
-import { isAnyPrincipal, readPrincipal, type PrincipalEntry } from "./iam-principal";
-import { quote, statementsOf, type PolicyStatement } from "./policy-document";
-import { stackPolicy, type StackFindings } from "./stack-rule";
-import { vpcEndpoints, writtenPolicies, type AttachedPolicy } from "./vpc-endpoint";
+import { isAccountId, parseArn } from "../iam/arn";
+import { isAnyPrincipal, readPrincipal, type PrincipalEntry } from "../iam/principal";
+import { quote, statementsOf, type PolicyStatement } from "../iam/policy-document";
+import { stackPolicy, type StackFindings } from "../framework/stack-rule";
+import { vpcEndpoints, writtenPolicies, type AttachedPolicy } from "../stack/vpc-endpoint";
 
 const messages = {
     rootOnly: "{{statement}}: Principal {{principal}} in a gateway endpoint policy grants only the root user of account {{account}}, not the account's roles and users. Write \"Principal\": \"*\" and name the principals in a condition on aws:PrincipalArn (e.g. \"StringLike\": {\"aws:PrincipalArn\": \"arn:aws:iam::{{account}}:role/*\"}).",

@@ -1,11 +1,11 @@
 // vpce-interface-security-groups: every Interface endpoint names its own security groups, none of
 // them the VPC's default group, and none both inline and in an association (SPEC rule 11).
 
-import { quote, truncate } from "./policy-document";
-import { allReferences, defaultGroupIn, endpointGroups, type GroupReference } from "./security-group-links";
-import { stackPolicy } from "./stack-rule";
-import type { StackNode } from "./stack-graph";
-import { describeEndpoint, vpcEndpoints } from "./vpc-endpoint";
+import { quote, truncate } from "../iam/policy-document";
+import { allReferences, defaultGroupIn, endpointGroups, type GroupReference } from "../network/security-group-links";
+import { stackPolicy } from "../framework/stack-rule";
+import type { StackNode } from "../stack/stack-graph";
+import { describeEndpoint, vpcEndpoints } from "../stack/vpc-endpoint";
 
 const messages = {
     noGroups: "This {{endpoint}} names no security group (`securityGroupIds` is not set and no SecurityGroupAssociation links one), so AWS attaches the VPC's default security group. Create a security group for the endpoint that admits the service port from the VPC's workloads, and list it in `securityGroupIds`.",

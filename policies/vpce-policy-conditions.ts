@@ -4,11 +4,11 @@
 // consecutive characters before or after each wildcard; in an ARN in a resource or condition
 // element, an account ID or a wildcard in the account part, not both.
 
-import { hasWildcard, isWildcardOnly, parseArn } from "./arn";
-import { judgeEachStatement } from "./document-statements";
-import { parseConditionOperator, systemIdKey, withoutLiteralVariables } from "./iam-condition";
-import { conditionTests, quote, stringList, type PolicyStatement } from "./policy-document";
-import { endpointDocumentPolicy, type Findings } from "./rule";
+import { hasWildcard, isWildcardOnly, parseArn } from "../iam/arn";
+import { judgeEachStatement } from "../framework/document-statements";
+import { parseConditionOperator, systemIdKey, withoutLiteralVariables } from "../iam/condition";
+import { conditionTests, quote, stringList, type PolicyStatement } from "../iam/policy-document";
+import { endpointDocumentPolicy, type Findings } from "../framework/rule";
 
 /** Consecutive non-wildcard characters a wildcard needs next to it, on one side at least. */
 export const wildcardAnchorLength = 6;

@@ -1,10 +1,10 @@
 // vpce-policy-explicit: every Interface or Gateway endpoint to an AWS service that takes a policy
 // carries an explicit one, and not one equivalent to full access (SPEC rule 6).
 
-import { quote } from "./policy-document";
-import { iamPrefixesFor, policySupport, suffixListed } from "./service-catalogue";
-import { stackPolicy } from "./stack-rule";
-import { fullAccessStatement, inlinePolicyProperty, isAwsServiceEndpoint, vpcEndpoints, writtenPolicies } from "./vpc-endpoint";
+import { quote } from "../iam/policy-document";
+import { iamPrefixesFor, policySupport, suffixListed } from "../stack/service-catalogue";
+import { stackPolicy } from "../framework/stack-rule";
+import { fullAccessStatement, inlinePolicyProperty, isAwsServiceEndpoint, vpcEndpoints, writtenPolicies } from "../stack/vpc-endpoint";
 
 const messages = {
     missing: "This {{type}} endpoint to {{service}} has no endpoint policy, so AWS attaches its default policy, which allows every action by every principal on every resource of the service. Set `{{property}}` (or add an aws.ec2.VpcEndpointPolicy) to a policy that allows only what your workloads need.",

@@ -1,10 +1,10 @@
 // vpce-policy-json: the endpoint policy is valid JSON and valid IAM policy grammar (SPEC rule 1).
 
-import { describeType } from "./endpoint-policy";
+import { describeType } from "../stack/endpoint-policy";
 import {
     documentKeys, isJsonObject, policyVersions, quote, statementKeys, statementsOf, truncate, type PolicyStatement,
-} from "./policy-document";
-import { endpointDocumentPolicy, type Findings } from "./rule";
+} from "../iam/policy-document";
+import { endpointDocumentPolicy, type Findings } from "../framework/rule";
 
 const messages = {
     wrongType: "{{property}} is {{found}}; an endpoint policy is a JSON document{{expected}}.",

@@ -1,10 +1,10 @@
 // vpce-policy-principal: every statement names its principals in a form endpoint policies accept (SPEC rule 3).
 
-import { describeType } from "./endpoint-policy";
-import { judgeEachStatement } from "./document-statements";
-import { principalTypes, readPrincipal, type PrincipalShapeProblem } from "./iam-principal";
-import { quote, type PolicyStatement } from "./policy-document";
-import { endpointDocumentPolicy, type MessageData } from "./rule";
+import { describeType } from "../stack/endpoint-policy";
+import { judgeEachStatement } from "../framework/document-statements";
+import { principalTypes, readPrincipal, type PrincipalShapeProblem } from "../iam/principal";
+import { quote, type PolicyStatement } from "../iam/policy-document";
+import { endpointDocumentPolicy, type MessageData } from "../framework/rule";
 
 const messages = {
     missingPrincipal: "{{statement}} has no \"Principal\"{{hint}}; every statement of an endpoint policy must name its principals. Add \"Principal\": \"*\" and narrow it with a condition such as aws:PrincipalArn or aws:PrincipalOrgID.",

@@ -1,11 +1,11 @@
 // vpce-policy-service-actions: the actions of an endpoint policy belong to the endpoint's service
 // and exist (SPEC rule 10).
 
-import { globMatcher, iamActionsOf, loadedActionPatternMatches, splitAction } from "./iam-actions";
-import { quote, statementsOf, stringList, type PolicyStatement } from "./policy-document";
-import { iamPrefixesFor } from "./service-catalogue";
-import { stackPolicy, type StackFindings } from "./stack-rule";
-import { isAwsServiceEndpoint, vpcEndpoints, writtenPolicies, type AttachedPolicy } from "./vpc-endpoint";
+import { globMatcher, iamActionsOf, loadedActionPatternMatches, splitAction } from "../iam/actions";
+import { quote, statementsOf, stringList, type PolicyStatement } from "../iam/policy-document";
+import { iamPrefixesFor } from "../stack/service-catalogue";
+import { stackPolicy, type StackFindings } from "../framework/stack-rule";
+import { isAwsServiceEndpoint, vpcEndpoints, writtenPolicies, type AttachedPolicy } from "../stack/vpc-endpoint";
 
 const messages = {
     malformed: "{{statement}}: {{element}} entry {{entry}} is not of the form \"service:action\" (or \"*\"); it matches no action. Write it as e.g. {{example}}.",

@@ -1,8 +1,8 @@
 // vpce-policy-size: the endpoint policy, as AWS receives it, fits AWS's 20,480-character limit (SPEC rule 2).
 
-import { characterCount, compactPolicyLength } from "./compact-policy";
-import type { EndpointPolicyInput } from "./endpoint-policy";
-import { endpointDocumentPolicy } from "./rule";
+import { characterCount, compactPolicyLength } from "../iam/compact-policy";
+import type { EndpointPolicyInput } from "../stack/endpoint-policy";
+import { endpointDocumentPolicy } from "../framework/rule";
 
 /** AWS PrivateLink: "The size of an endpoint policy cannot exceed 20,480 characters, including white space." Not adjustable. */
 export const endpointPolicyMaxLength = 20480;

@@ -1,10 +1,10 @@
 // vpce-policy-supported: no policy on an endpoint that cannot take one (SPEC rule 7).
 
-import { quote } from "./policy-document";
-import { policySupport } from "./service-catalogue";
-import type { StackNode } from "./stack-graph";
-import { stackPolicy } from "./stack-rule";
-import { fullAccessStatement, policiesSet, vpcEndpoints } from "./vpc-endpoint";
+import { quote } from "../iam/policy-document";
+import { policySupport } from "../stack/service-catalogue";
+import type { StackNode } from "../stack/stack-graph";
+import { stackPolicy } from "../framework/stack-rule";
+import { fullAccessStatement, policiesSet, vpcEndpoints } from "../stack/vpc-endpoint";
 
 const messages = {
     wrongType: "Endpoints of type {{type}} do not take an endpoint policy (AWS accepts one only for Interface and Gateway endpoints), but {{where}} sets one. Remove {{fix}}.",

@@ -1,12 +1,12 @@
 // vpce-private-dns: an Interface endpoint to an AWS service turns on private DNS, and its VPC has
 // the DNS attributes private DNS needs (SPEC rule 14).
 
-import { quote } from "./policy-document";
-import { vpcOf } from "./security-group-links";
-import { suffixListed } from "./service-catalogue";
-import type { StackNode } from "./stack-graph";
-import { stackPolicy } from "./stack-rule";
-import { describeEndpoint, vpcEndpoints } from "./vpc-endpoint";
+import { quote } from "../iam/policy-document";
+import { vpcOf } from "../network/security-group-links";
+import { suffixListed } from "../stack/service-catalogue";
+import type { StackNode } from "../stack/stack-graph";
+import { stackPolicy } from "../framework/stack-rule";
+import { describeEndpoint, vpcEndpoints } from "../stack/vpc-endpoint";
 
 const messages = {
     privateDnsOff: "This {{endpoint}} has private DNS {{state}}, so the service's default hostname still resolves to its public addresses and clients bypass the endpoint. Set `privateDnsEnabled: true`, or list {{suffix}} in this policy's `exemptServices` if clients use the endpoint-specific names on purpose.",

@@ -1,8 +1,8 @@
 // vpce-single-policy: at most one policy per endpoint (SPEC rule 8).
 
-import { quote } from "./policy-document";
-import { stackPolicy } from "./stack-rule";
-import { inlinePolicyProperty, samePolicy, vpcEndpoints } from "./vpc-endpoint";
+import { quote } from "../iam/policy-document";
+import { stackPolicy } from "../framework/stack-rule";
+import { inlinePolicyProperty, samePolicy, vpcEndpoints } from "../stack/vpc-endpoint";
 
 const messages = {
     inlineAndStandalone: "The endpoint sets `{{property}}` and is also the target of VpcEndpointPolicy {{standalone}}, with a different document; an endpoint has one policy, so each update overwrites the other's and the live policy depends on the order they are applied. Keep the policy in one place: remove `{{property}}` or the VpcEndpointPolicy.",

@@ -2,7 +2,7 @@
 // as it stands, and the text and SARIF reports are renderings of it. Pure.
 
 import type { AnalyzerDescription, Diagnostic, EnforcementLevel, NotApplicable, PolicyDescription, ReconciledPolicyConfig } from "../engine/types";
-import type { SecretCounts, StackDocument, StackDocumentKind } from "../cli/stack-files";
+import type { SecretCounts, StackDocument, StackDocumentKind } from "../state/stack-files";
 import { describeUrn } from "./urn";
 
 /** Bumped when a field changes meaning or goes away; new fields may be added within a version. */

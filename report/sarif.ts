@@ -8,7 +8,7 @@
 import { createHash } from "crypto";
 import * as path from "path";
 import { pathToFileURL } from "url";
-import { stdinFile } from "../cli/stack-files";
+import { stdinFile } from "../state/stack-files";
 import type { EnforcementLevel } from "../engine/types";
 import type { AuditPolicy, AuditPolicyPack, AuditReport, AuditStack, AuditViolation } from "./audit";
 

@@ -1,7 +1,7 @@
 // The text report: per stack, the policy violations grouped by resource (as `pulumi preview` prints
 // them), what the reader noted about the file, and a summary line with counts per level.
 
-import { documentKindNames, plural } from "../cli/stack-files";
+import { documentKindNames, plural } from "../state/stack-files";
 import type { AuditReport, AuditStack, LevelCounts } from "./audit";
 
 export { describeUrn } from "./urn";

@@ -4,19 +4,18 @@
 // Build first: npx tsc -p tsconfig.json.
 
 import * as assert from "assert";
-import * as path from "path";
 import { PolicyPackProcess, type Diagnostic, type StackResource } from "../../engine";
-import { forgetInputs } from "../../policies/inputs-memory";
-import { characterCount } from "../../policies/compact-policy";
+import { forgetInputs } from "../../stack/inputs-memory";
+import { characterCount } from "../../iam/compact-policy";
 import {
     checkDocumentRun, checkMessages, checkStackRun, documentPolicies, evictParseCache, inputBlob, inputTexts, runDocumentPolicy, runStackPolicy,
     stackPolicies, withinTime,
 } from "../properties/harness";
-import type { LooseResource } from "../arbitraries";
+import type { LooseResource } from "../support/arbitraries";
 import { bigItems, smallItems, type CorpusItem, type CorpusResource } from "./hostile";
 import { fuzzMode } from "../fuzz/budget";
+import { repoRoot } from "../support/paths";
 
-const repoRoot = path.join(__dirname, "..", "..");
 const urnOf = (type: string, name: string) => `urn:pulumi:dev::corpus::${type}::${name}`;
 const perimeter = { organizationIds: ["o-a1b2c3d4e5"], accountIds: ["111122223333"], requireResourcePerimeter: true };
 

@@ -4,7 +4,7 @@
 
 import * as fs from "fs";
 import * as path from "path";
-import { UnknownSentinel } from "../../policies/unknown-values";
+import { UnknownSentinel } from "../../values/unknown-values";
 
 /** A corpus item: a policy text (tried on every carrier and in a stack), a document object, or a stack. */
 export interface CorpusItem {

@@ -8,12 +8,12 @@ import * as fc from "fast-check";
 import {
     carrierProps, carrierTypes, Doc, objectOf, documentCase, documentConfig, getAt, hostileProps, packTypes, pathsOf, policyText,
     printable, replaceAt, sentinelFor, summarize, textForm, unknownPlacement, type Carrier, type DocumentCase, type JsonOptions,
-} from "../arbitraries";
+} from "../support/arbitraries";
 import { check, fuzzMode } from "../fuzz/budget";
 import { checkDocumentRun, checkMessages, documentPolicies, evictParseCache, inputBlob, inputTexts, runDocumentPolicy, withinTime } from "./harness";
-import { UnknownSentinel } from "../../policies/unknown-values";
-import { characterCount } from "../../policies/compact-policy";
-import { forgetInputs } from "../../policies/inputs-memory";
+import { UnknownSentinel } from "../../values/unknown-values";
+import { characterCount } from "../../iam/compact-policy";
+import { forgetInputs } from "../../stack/inputs-memory";
 import { fiveMegabyteDocument } from "../corpus/hostile";
 
 /** The bounds: 50 ms per evaluation of a document within AWS's limit, 1 s for 5 MB. */

@@ -8,13 +8,13 @@ import * as assert from "assert";
 import { performance } from "perf_hooks";
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { policies } from "../../policies";
-import { forgetInputs, rememberInputs } from "../../policies/inputs-memory";
-import { parseJsonDocumentCached } from "../../policies/json-document";
-import { Findings, type DocumentPolicy, type MessageData, type Violation } from "../../policies/rule";
-import type { GraphResource } from "../../policies/stack-graph";
-import type { StackPolicy, StackViolation } from "../../policies/stack-rule";
+import { forgetInputs, rememberInputs } from "../../stack/inputs-memory";
+import { parseJsonDocumentCached } from "../../iam/json-document";
+import { Findings, type DocumentPolicy, type MessageData, type Violation } from "../../framework/rule";
+import type { GraphResource } from "../../stack/stack-graph";
+import type { StackPolicy, StackViolation } from "../../framework/stack-rule";
 import { nameFromUrn, type RunResult } from "../../engine";
-import type { LooseResource, RenderedResource } from "../arbitraries";
+import type { LooseResource, RenderedResource } from "../support/arbitraries";
 
 // The framework's own proxy and error (internal to @pulumi/policy, so not in its typings).
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -7,14 +7,14 @@ import * as assert from "assert";
 import { performance } from "perf_hooks";
 import Ajv from "ajv";
 import * as fc from "fast-check";
-import { parseCidr, cidrsOverlap, cidrContains } from "../../policies/cidr";
-import { globMatches, splitAction } from "../../policies/iam-actions";
-import { parseArn } from "../../policies/arn";
-import { parseJsonDocument } from "../../policies/json-document";
-import { parseServiceName } from "../../policies/service-catalogue";
+import { parseCidr, cidrsOverlap, cidrContains } from "../../network/cidr";
+import { globMatches, splitAction } from "../../iam/actions";
+import { parseArn } from "../../iam/arn";
+import { parseJsonDocument } from "../../iam/json-document";
+import { parseServiceName } from "../../stack/service-catalogue";
 import { policies } from "../../policies";
-import { conforms, readConfig } from "../../policies/rule";
-import { cidrPool, hostileJson } from "../arbitraries";
+import { conforms, readConfig } from "../../framework/rule";
+import { cidrPool, hostileJson } from "../support/arbitraries";
 import { check, fuzzMode } from "../fuzz/budget";
 
 /** IAM's glob by dynamic programming: the reference. */

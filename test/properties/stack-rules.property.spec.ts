@@ -10,14 +10,14 @@ import { nameFromUrn } from "../../engine";
 import {
     cidrPool, Doc, getAt, hostileMutation, mutateStack, neighbours, networkProgram, printable, program, programPaths, Ref, render, sentinelKinds, summarize, urnOf,
     withResourceNew, withUnknownAt, withValueUnknown, type LooseResource, type PathStep, type Program, type Shape,
-} from "../arbitraries";
+} from "../support/arbitraries";
 import { check, fuzzMode } from "../fuzz/budget";
 import {
     checkMessages, checkStackRun, clearReportData, inputBlob, recordReportData, inputTexts, looseOf, offendingValues, runStackPolicy, stackPolicies, withinTime,
     type StackRun,
 } from "./harness";
-import { forgetInputs } from "../../policies/inputs-memory";
-import type { UnknownKind } from "../../policies/unknown-values";
+import { forgetInputs } from "../../stack/inputs-memory";
+import type { UnknownKind } from "../../values/unknown-values";
 
 /** The bounds: 50 ms per evaluation with documents within AWS's limit, 1 s for megabytes. */
 const boundMs = 50;

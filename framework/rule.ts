@@ -1,0 +1,269 @@
+// What every vpce-guard policy shares: its identity and metadata, messages kept as data, config
+// read against defaults, and a wrapper that turns a rule's verdict into the framework's calls
+// without ever letting an exception reach the framework.
+
+import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, Severity } from "@pulumi/policy";
+import type { PolicyConfigJSONSchema, PolicyConfigJSONSchemaDefinition } from "@pulumi/policy/schema";
+import { readEndpointPolicy, type EndpointPolicyInput } from "../stack/endpoint-policy";
+import { rememberInputs } from "../stack/inputs-memory";
+import { roleOf } from "../stack/roles";
+
+export interface PolicyMetadata {
+    name: string;
+    displayName: string;
+    description: string;
+    enforcementLevel: "advisory" | "mandatory";
+    severity: Severity;
+    remediationSteps: string;
+    /** Config properties as JSON schema; defaults go in each property's `default`. */
+    configProperties: Record<string, PolicyConfigJSONSchema>;
+}
+
+export type MessageData = Record<string, string | number>;
+
+/** Fills `{{placeholders}}` of a message template. */
+export function formatMessage(template: string, data: MessageData): string {
+    return template.replace(/\{\{(\w+)\}\}/g, (whole, key: string) => (Object.hasOwn(data, key) ? String(data[key]) : whole));
+}
+
+export interface Violation {
+    messageId: string;
+    message: string;
+}
+
+export interface ResourceVerdict {
+    violations: Violation[];
+    /** Set when the policy has nothing to say about this resource, with the reason. */
+    notApplicable?: string;
+}
+
+/** One resource gets at most this many violations from one policy; the rest are counted. */
+export const maxViolationsPerResource = 25;
+
+/** Collects a rule's findings as messages. */
+export class Findings<M extends Record<string, string>> {
+    readonly violations: Violation[] = [];
+    private dropped = 0;
+
+    constructor(private readonly messages: M) {}
+
+    /** `data` may be a function, called only when the message is kept (past the cap, problems are only counted). */
+    report(messageId: keyof M & string, data: MessageData | (() => MessageData) = {}): void {
+        if (this.violations.length >= maxViolationsPerResource) {
+            this.dropped++;
+            return;
+        }
+        this.violations.push({ messageId, message: formatMessage(this.messages[messageId], typeof data === "function" ? data() : data) });
+    }
+
+    /** The violations, with a closing line when some were left out. */
+    result(): Violation[] {
+        if (this.dropped === 0) return this.violations;
+        return [...this.violations, {
+            messageId: "more",
+            message: `…and ${this.dropped} more problem(s) of this policy in the same document; fix the ones above and run again.`,
+        }];
+    }
+}
+
+/**
+ * The policy's config: each property the user gave that conforms to its schema (type, items,
+ * patterns, ranges — at every level), else the schema default. The engine validates config before
+ * it arrives; a pack used as a library may not, and a list holding one bad entry must not reach a
+ * rule half-read (an empty account ID would match every principal without an account).
+ */
+export function readConfig<C extends Record<string, unknown>>(
+    properties: Record<string, PolicyConfigJSONSchema>, raw: unknown,
+): C {
+    const given = raw !== null && typeof raw === "object" ? (raw as Record<string, unknown>) : {};
+    const config: Record<string, unknown> = {};
+    for (const [key, schema] of Object.entries(properties)) {
+        const value = Object.hasOwn(given, key) ? given[key] : undefined;
+        config[key] = value !== undefined && conforms(value, schema) ? value : schema.default;
+    }
+    return config as C;
+}
+
+/**
+ * Whether a value satisfies a config schema: the JSON Schema keywords the pack's config schemas can
+ * use. Recursion follows the schema, so its depth is the schema's, whatever the value.
+ */
+export function conforms(value: unknown, schema: PolicyConfigJSONSchemaDefinition | undefined): boolean {
+    if (schema === undefined || schema === true) return true;
+    if (schema === false || schema === null || typeof schema !== "object") return false;
+    if (schema.type !== undefined && !hasJsonType(value, schema.type)) return false;
+    if (schema.enum !== undefined && !schema.enum.some((e) => sameJson(e, value))) return false;
+    if (schema.const !== undefined && !sameJson(schema.const, value)) return false;
+    if (typeof value === "number") {
+        if (!Number.isFinite(value)) return false;
+        if (schema.minimum !== undefined && value < schema.minimum) return false;
+        if (schema.maximum !== undefined && value > schema.maximum) return false;
+        if (schema.exclusiveMinimum !== undefined && value <= schema.exclusiveMinimum) return false;
+        if (schema.exclusiveMaximum !== undefined && value >= schema.exclusiveMaximum) return false;
+        if (schema.multipleOf !== undefined && !Number.isInteger(value / schema.multipleOf)) return false;
+    }
+    if (typeof value === "string") {
+        const length = [...value].length;
+        if (schema.minLength !== undefined && length < schema.minLength) return false;
+        if (schema.maxLength !== undefined && length > schema.maxLength) return false;
+        if (schema.pattern !== undefined && !patternOf(schema.pattern).test(value)) return false;
+    }
+    if (Array.isArray(value)) {
+        if (schema.minItems !== undefined && value.length < schema.minItems) return false;
+        if (schema.maxItems !== undefined && value.length > schema.maxItems) return false;
+        const items = schema.items;
+        if (Array.isArray(items)) {
+            if (!value.every((v, i) => conforms(v, i < items.length ? items[i] : schema.additionalItems))) return false;
+        } else if (items !== undefined && !value.every((v) => conforms(v, items))) {
+            return false;
+        }
+        if (schema.uniqueItems === true && value.some((v, i) => value.findIndex((w) => sameJson(v, w)) !== i)) return false;
+    } else if (value !== null && typeof value === "object") {
+        const object = value as Record<string, unknown>;
+        const keys = Object.keys(object);
+        if (schema.minProperties !== undefined && keys.length < schema.minProperties) return false;
+        if (schema.maxProperties !== undefined && keys.length > schema.maxProperties) return false;
+        if (schema.required !== undefined && !schema.required.every((k) => Object.hasOwn(object, k))) return false;
+        for (const key of keys) {
+            if (schema.propertyNames !== undefined && !conforms(key, schema.propertyNames)) return false;
+            let matched = false;
+            if (schema.properties !== undefined && Object.hasOwn(schema.properties, key)) {
+                matched = true;
+                if (!conforms(object[key], schema.properties[key])) return false;
+            }
+            for (const [pattern, s] of Object.entries(schema.patternProperties ?? {})) {
+                if (!patternOf(pattern).test(key)) continue;
+                matched = true;
+                if (!conforms(object[key], s)) return false;
+            }
+            if (!matched && schema.additionalProperties !== undefined && !conforms(object[key], schema.additionalProperties)) return false;
+        }
+    }
+    return true;
+}
+
+const patterns = new Map<string, RegExp>();
+
+function patternOf(source: string): RegExp {
+    let re = patterns.get(source);
+    if (re === undefined) {
+        try {
+            re = new RegExp(source, "u");
+        } catch {
+            re = /(?!)/; // A schema pattern that is not a regular expression accepts nothing.
+        }
+        patterns.set(source, re);
+    }
+    return re;
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+    try {
+        return JSON.stringify(a) === JSON.stringify(b);
+    } catch {
+        return false;
+    }
+}
+
+function hasJsonType(value: unknown, type: PolicyConfigJSONSchema["type"]): boolean {
+    const types = Array.isArray(type) ? type : type === undefined ? [] : [type];
+    if (types.length === 0) return true;
+    return types.some((t) => {
+        switch (t) {
+            case "array": return Array.isArray(value);
+            case "object": return value !== null && typeof value === "object" && !Array.isArray(value);
+            case "integer": return Number.isInteger(value);
+            case "number": return typeof value === "number" && Number.isFinite(value);
+            case "null": return value === null;
+            default: return typeof value === t;
+        }
+    });
+}
+
+/** The fields of a `Policy` that come from metadata. */
+export function policyFields(meta: PolicyMetadata) {
+    return {
+        name: meta.name,
+        displayName: meta.displayName,
+        description: meta.description,
+        enforcementLevel: meta.enforcementLevel,
+        severity: meta.severity,
+        remediationSteps: meta.remediationSteps,
+        configSchema: { properties: meta.configProperties },
+    };
+}
+
+/** The not-applicable reason given instead of an exception that escaped a rule. */
+export const internalErrorNote = (e: unknown, subject = "resource") =>
+    `vpce-guard could not evaluate this ${subject} (${e instanceof Error ? e.message : String(e)}); no verdict. Please report this.`;
+
+/** A rule about the content of an endpoint policy document, on each carrier's inputs. */
+export interface DocumentRule<M extends Record<string, string>, C extends Record<string, unknown>> {
+    meta: PolicyMetadata;
+    messages: M;
+    /**
+     * Judges one document. Receives every input that reached a verdict-worthy state: parsed,
+     * syntax error, or wrong type. Returns a not-applicable reason, or nothing.
+     */
+    check(input: Extract<EndpointPolicyInput, { status: "parsed" | "syntax-error" | "wrong-type" }>, config: C, findings: Findings<M>): string | void;
+}
+
+export type DocumentPolicy = ResourceValidationPolicy & {
+    /** The verdict for one resource's inputs; what the policy reports through the framework. */
+    evaluate(type: string, props: unknown, config?: unknown): ResourceVerdict;
+};
+
+export function endpointDocumentPolicy<M extends Record<string, string>, C extends Record<string, unknown>>(
+    rule: DocumentRule<M, C>,
+): DocumentPolicy {
+    const evaluate = (type: string, props: unknown, rawConfig?: unknown): ResourceVerdict => {
+        try {
+            const input = readEndpointPolicy(type, props);
+            switch (input.status) {
+                case "not-a-carrier":
+                    return { violations: [], notApplicable: "not a resource that carries a VPC endpoint policy" };
+                case "absent":
+                    return { violations: [], notApplicable: `no endpoint policy set (${input.property} is empty or absent)` };
+                case "unknown":
+                    return { violations: [], notApplicable: `${input.property} is not known until the update; the policy is checked then` };
+            }
+            const findings = new Findings(rule.messages);
+            const reason = rule.check(input, readConfig<C>(rule.meta.configProperties, rawConfig), findings);
+            return reason ? { violations: [], notApplicable: reason } : { violations: findings.result() };
+        } catch (e) {
+            return { violations: [], notApplicable: internalErrorNote(e) };
+        }
+    };
+    return {
+        ...policyFields(rule.meta),
+        evaluate,
+        validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
+            let verdict: ResourceVerdict;
+            try {
+                // Only what a stack rule can read: a stack of 10,000 resources with a few endpoints keeps a few hundred.
+                if (roleOf(args.type) !== undefined) rememberInputs(args.urn, args.props);
+                verdict = evaluate(args.type, args.props, args.getConfig());
+            } catch (e) {
+                verdict = { violations: [], notApplicable: internalErrorNote(e) };
+            }
+            for (const v of verdict.violations) reportViolation(v.message);
+            // Outside the try: the framework signals not-applicable by throwing its own error.
+            if (verdict.notApplicable !== undefined && verdict.violations.length === 0) signalNotApplicable(args, verdict.notApplicable);
+        },
+    };
+}
+
+/**
+ * Calls the framework's `notApplicable`, which throws an error the framework catches and reads only
+ * the reason of. Most resources are not applicable to most policies, and capturing a stack trace
+ * for each throw was the largest single cost of an Analyze call, so none is captured.
+ */
+export function signalNotApplicable(args: { notApplicable(reason?: string): never }, reason: string): never {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+        return args.notApplicable(reason);
+    } finally {
+        Error.stackTraceLimit = limit;
+    }
+}

@@ -1,0 +1,249 @@
+// Configuration of the wrong type or shape. Through the engine, the CLI's validation refuses it at
+// Configure, naming the policy and the key — for every policy with config properties, every value
+// derived from the schemas GetAnalyzerInfo returns. As a library (no engine validation), a rule
+// that receives such a value anyway uses the property's default and never throws: its verdict is
+// the default's, judged against an independent validator (ajv, the engine's).
+
+import * as assert from "assert";
+import Ajv, { type ValidateFunction } from "ajv";
+import * as fc from "fast-check";
+import { PolicyConfigError, PolicyPackProcess, reconcileConfig, type AnalyzerDescription } from "../../engine";
+import { policies } from "../../policies";
+import { forgetInputs } from "../../stack/inputs-memory";
+import type { DocumentPolicy } from "../../framework/rule";
+import type { StackPolicy } from "../../framework/stack-rule";
+import { carrierProps, documentCase, hostileJson, program, render, type DocumentCase, type Program, type Shape } from "../support/arbitraries";
+import { check } from "../fuzz/budget";
+import { documentPolicies, looseOf, runDocumentPolicy, runStackPolicy } from "../properties/harness";
+import { repoRoot } from "../support/paths";
+
+
+type Schema = Record<string, unknown>;
+
+/** Values that violate `schema`, derived from its keywords: wrong types, and wrong entries at every level. */
+export function badValues(schema: Schema): unknown[] {
+    const out: unknown[] = [];
+    const types = ([] as unknown[]).concat(schema.type ?? []);
+    const samples: [string, unknown][] = [["string", "x"], ["integer", 7], ["number", 1.5], ["boolean", true], ["array", []], ["object", {}], ["null", null]];
+    for (const [type, sample] of samples) {
+        const fits = types.includes(type) || (type === "integer" && types.includes("number")) || (type === "number" && types.includes("integer") && Number.isInteger(sample));
+        if (!fits && !(type === "number" && types.includes("integer"))) out.push(sample);
+    }
+    if (types.includes("integer")) out.push(1.5);
+    if (typeof schema.minimum === "number") out.push(schema.minimum - 1);
+    if (typeof schema.maximum === "number") out.push(schema.maximum + 1);
+    if (typeof schema.pattern === "string" && !new RegExp(schema.pattern, "u").test("not matching!")) out.push("not matching!");
+    if (types.includes("array")) {
+        if (typeof schema.minItems === "number" && schema.minItems > 0) out.push([]);
+        const items = schema.items;
+        if (items !== null && typeof items === "object" && !Array.isArray(items)) {
+            for (const bad of badValues(items as Schema)) out.push([bad]);
+        }
+    }
+    if (types.includes("object")) {
+        const extra = schema.additionalProperties;
+        if (extra !== null && typeof extra === "object") {
+            for (const bad of badValues(extra as Schema)) out.push({ s3: bad });
+        }
+    }
+    return out;
+}
+
+/** The config properties of each policy, as GetAnalyzerInfo describes them. */
+function configurable(info: AnalyzerDescription): [string, Record<string, Schema>][] {
+    return info.policies
+        .map((p) => [p.name, (p.configSchema?.properties ?? {}) as Record<string, Schema>] as [string, Record<string, Schema>])
+        .filter(([, properties]) => Object.keys(properties).length > 0);
+}
+
+describe("configuration of the wrong type or shape", function () {
+    this.timeout(120_000);
+
+    describe("through the engine: refused at Configure, naming the policy and the key", () => {
+        let info: AnalyzerDescription;
+
+        before(async () => {
+            const pack = await PolicyPackProcess.start(repoRoot);
+            try {
+                info = pack.info;
+                await pack.configure(); // the defaults are accepted
+            } finally {
+                await pack.close();
+            }
+        });
+
+        it("has policies with config properties (from GetAnalyzerInfo)", () => {
+            assert.ok(configurable(info).length >= 7, JSON.stringify(configurable(info).map(([n]) => n)));
+        });
+
+        it("every policy refuses every derived bad value of every property", () => {
+            let tried = 0;
+            for (const [policy, properties] of configurable(info)) {
+                for (const [key, schema] of Object.entries(properties)) {
+                    const bad = badValues(schema);
+                    assert.ok(bad.length > 0, `${policy}.${key}: no bad value derived from ${JSON.stringify(schema)}`);
+                    for (const value of bad) {
+                        tried++;
+                        const err = (() => {
+                            try {
+                                reconcileConfig(info, { [policy]: { [key]: value } as never });
+                            } catch (e) {
+                                return e;
+                            }
+                            return undefined;
+                        })();
+                        assert.ok(err instanceof PolicyConfigError, `${policy}.${key} = ${JSON.stringify(value)} was accepted`);
+                        assert.strictEqual(err.policy, policy, err.message);
+                        assert.strictEqual(err.key, key, err.message);
+                        assert.match(err.message, new RegExp(`${policy}: property "${key}`));
+                    }
+                }
+            }
+            assert.ok(tried >= 30, `only ${tried} bad values`);
+        });
+
+        it("PolicyPackProcess.configure refuses bad values for every policy at once, naming each policy and key", async () => {
+            // One bad value per policy (a nested one where the schema has a list or map): the error
+            // lists every problem; the first names its policy and key.
+            const config: Record<string, Record<string, unknown>> = {};
+            const expected: [string, string][] = [];
+            for (const [policy, properties] of configurable(info)) {
+                const [key, schema] = Object.entries(properties).find(([, s]) => s.items !== undefined || s.additionalProperties !== undefined) ?? Object.entries(properties)[0];
+                const bad = badValues(schema);
+                config[policy] = { [key]: bad[bad.length - 1] };
+                expected.push([policy, key]);
+            }
+            const pack = await PolicyPackProcess.start(repoRoot);
+            try {
+                await assert.rejects(pack.configure(config as never), (e: unknown) => {
+                    assert.ok(e instanceof PolicyConfigError, String(e));
+                    for (const [policy, key] of expected) {
+                        assert.ok(e.problems.some((p) => p.startsWith(`${policy}: property "${key}`)), `no problem names ${policy}.${key}:\n${e.message}`);
+                    }
+                    assert.ok(expected.some(([policy, key]) => e.policy === policy && e.key === key), `${e.policy}.${e.key}`);
+                    return true;
+                });
+            } finally {
+                await pack.close();
+            }
+        });
+    });
+
+    describe("as a library: a bad value falls back to the property's default, and nothing throws", () => {
+        const ajv = new Ajv({ strict: false, allErrors: false, logger: false });
+        const validators = new Map<string, ValidateFunction>();
+        const valid = (policy: string, key: string, schema: unknown, value: unknown): boolean => {
+            const id = `${policy}.${key}`;
+            let v = validators.get(id);
+            if (v === undefined) validators.set(id, (v = ajv.compile(schema as object)));
+            try {
+                return v(JSON.parse(JSON.stringify(value)) as unknown) && JSON.stringify(value) === JSON.stringify(JSON.parse(JSON.stringify(value)));
+            } catch {
+                return false;
+            }
+        };
+        const withConfig = policies.filter((p) => Object.keys(p.configSchema?.properties ?? {}).length > 0);
+
+        it("every derived bad value gives the default's verdict, through evaluate and the framework's calls", async () => {
+            const doc = fc.sample(documentCase, { numRuns: 12, seed: 42 });
+            const stacks = fc.sample(program(10), { numRuns: 8, seed: 42 });
+            for (const policy of withConfig) {
+                for (const [key, schema] of Object.entries(policy.configSchema!.properties)) {
+                    for (const value of [...badValues(schema as Schema), undefined, Array.from({ length: 100_000 }, () => 1)]) {
+                        await sameAsDefault(policy, key, value, doc, stacks);
+                    }
+                }
+            }
+        });
+
+        it("garbage of any shape (wrong types, nested wrong types, huge arrays, null) gives the default's verdict", async () => {
+            const configured = fc.record({
+                policy: fc.constantFrom(...withConfig),
+                pick: fc.nat(),
+                garbage: fc.oneof(
+                    hostileJson({ hugeTimes: 2_000, deepDepth: 200, nonJson: false }),
+                    fc.dictionary(fc.constantFrom("s3", "cassandra", "com.amazonaws.us-east-1.s3", "sts", ""), hostileJson({ hugeTimes: 200, deepDepth: 80, nonJson: false })),
+                    fc.array(fc.oneof(fc.constantFrom("o-a1b2c3d4e5", "111122223333", "", "s3", "pl-6da54004"), hostileJson({ hugeTimes: 200, deepDepth: 80, nonJson: false }))),
+                ),
+                doc: documentCase,
+                p: program(8),
+            });
+            await check("config: garbage falls back to the default", fc.asyncProperty(configured, async ({ policy, pick, garbage, doc, p }) => {
+                const keys = Object.keys(policy.configSchema!.properties);
+                const key = keys[pick % keys.length];
+                if (valid(policy.name, key, policy.configSchema!.properties[key], garbage)) return;
+                await sameAsDefault(policy, key, garbage, [doc], [p]);
+            }), { quick: 150, full: 6_000 });
+        });
+
+        it("a whole config of the wrong type (getConfig returning garbage) is the default config", async () => {
+            const doc = fc.sample(documentCase, { numRuns: 10, seed: 7 });
+            const stacks = fc.sample(program(10), { numRuns: 6, seed: 7 });
+            for (const policy of policies) {
+                for (const garbage of [null, "x", 5, [], [1, 2], true, { enforcementLevel: "x" }, new Map(), Object.create(null)]) {
+                    if (isDocumentPolicy(policy)) {
+                        for (const c of doc) {
+                            const { type, props } = carrierProps(c);
+                            const a = await runDocumentPolicy(policy, type, "urn:pulumi:dev::p::t::r", props, garbage);
+                            const b = await runDocumentPolicy(policy, type, "urn:pulumi:dev::p::t::r", props, {});
+                            assert.deepStrictEqual(a.violations, b.violations, `${policy.name} with config ${describeValue(garbage)}`);
+                            assert.deepStrictEqual(a.framework, b.framework);
+                        }
+                    } else {
+                        for (const p of stacks) {
+                            const resources = looseOf(render(p, "preview"));
+                            const a = await runStackPolicy(policy as StackPolicy, resources, garbage);
+                            const b = await runStackPolicy(policy as StackPolicy, resources, {});
+                            assert.deepStrictEqual(a.violations, b.violations, `${policy.name} with config ${describeValue(garbage)}`);
+                            assert.deepStrictEqual(a.framework, b.framework);
+                        }
+                    }
+                }
+            }
+            forgetInputs();
+        });
+    });
+});
+
+function describeValue(v: unknown): string {
+    try {
+        return JSON.stringify(v) ?? Object.prototype.toString.call(v);
+    } catch {
+        return Object.prototype.toString.call(v);
+    }
+}
+
+function isDocumentPolicy(p: unknown): p is DocumentPolicy {
+    return documentPolicies.includes(p as DocumentPolicy);
+}
+
+/** The verdicts with `{[key]: value}` equal the verdicts without the key, on every given input. */
+async function sameAsDefault(policy: (typeof policies)[number], key: string, value: unknown, docs: readonly DocumentCase[], stacks: readonly Program[]): Promise<void> {
+    const bad = { [key]: value };
+    const what = () => `${policy.name} with ${key} = ${JSON.stringify(value)?.slice(0, 200)}`;
+    if (isDocumentPolicy(policy)) {
+        for (const c of docs) {
+            const { type, props } = carrierProps(c);
+            // The other properties as the case configured them, so the bad one is read next to good ones.
+            const base = c.config !== null && typeof c.config === "object" ? { ...(c.config as object) } : {};
+            delete (base as Record<string, unknown>)[key];
+            const a = await runDocumentPolicy(policy, type, "urn:pulumi:dev::p::t::r", props, { ...base, ...bad });
+            const b = await runDocumentPolicy(policy, type, "urn:pulumi:dev::p::t::r", props, base);
+            assert.deepStrictEqual(a.violations, b.violations, what());
+            assert.strictEqual(a.notApplicable, b.notApplicable, what());
+            assert.deepStrictEqual(a.framework, b.framework, what());
+        }
+        return;
+    }
+    for (const p of stacks) {
+        for (const shape of ["preview", "deployed"] as Shape[]) {
+            const resources = looseOf(render(p, shape));
+            const a = await runStackPolicy(policy as StackPolicy, resources, bad);
+            const b = await runStackPolicy(policy as StackPolicy, resources, {});
+            assert.deepStrictEqual(a.violations, b.violations, what());
+            assert.strictEqual(a.notApplicable, b.notApplicable, what());
+            assert.deepStrictEqual(a.framework, b.framework, what());
+        }
+    }
+    forgetInputs();
+}
