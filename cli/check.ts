@@ -7,18 +7,23 @@ import * as path from "path";
 import {
     PolicyConfigError, readPolicyPackConfigFile, runPolicyPack, type AnalyzerDescription, type PolicyPackConfigFile, type RunProgress, type StartOptions,
 } from "../engine";
-import { buildAuditReport, stackName, type PackRun, type StackRun } from "../report/audit";
+import { buildAuditReport, stackName, type AuditReport, type PackRun, type StackRun } from "../report/audit";
+import { BaselineError, formatBaseline, readBaselineFile } from "../report/baseline";
+import { formatGithubReport } from "../report/github";
 import { formatJsonReport } from "../report/json";
+import { formatJunitReport } from "../report/junit";
 import { formatSarifReport } from "../report/sarif";
 import { formatTextReport } from "../report/text";
-import { parseCommandLine, usage, UsageError, type CheckOptions } from "./options";
+import { parseCommandLine, usage, UsageError, type CheckOptions, type ReportFormat } from "./options";
 import { decodeStackFile, readStackDocument, stdinFile, type StackDocument, type StackFileError } from "../state/stack-files";
 
 export interface CliEnvironment {
     cwd: string;
-    stdout: { write(text: string): unknown };
+    stdout: { write(text: string): unknown; isTTY?: boolean };
     stderr: { write(text: string): unknown; isTTY?: boolean };
     readStdin(): Uint8Array;
+    /** Environment variables the CLI reads (NO_COLOR, GITHUB_ACTIONS). */
+    env?: Record<string, string | undefined>;
 }
 
 export const exitCodes = { passed: 0, mandatoryViolations: 1, error: 2 } as const;
@@ -57,7 +62,7 @@ export async function runCli(argv: readonly string[], env: CliEnvironment): Prom
             env.stderr.write(`vpce-guard: ${e.message}\nRun \`vpce-guard check --help\` for usage.\n`);
             return exitCodes.error;
         }
-        if (e instanceof CheckError || e instanceof PolicyConfigError) {
+        if (e instanceof CheckError || e instanceof PolicyConfigError || e instanceof BaselineError) {
             env.stderr.write(`vpce-guard: ${e.message.replace(/\n/g, "\n  ")}\n`);
             return exitCodes.error;
         }
@@ -67,32 +72,85 @@ export async function runCli(argv: readonly string[], env: CliEnvironment): Prom
 
 async function check(options: CheckOptions, env: CliEnvironment): Promise<number> {
     const packs = packSpecs(options, env.cwd);
+    const baseline = options.baseline !== undefined ? readBaselineFile(path.resolve(env.cwd, options.baseline), options.baseline) : undefined;
     const documents = readDocuments(options.files, env);
-    const progress = new Progress(env.stderr);
-    const runs: StackRun[] = [];
+    const progress = options.quiet ? undefined : new Progress(env.stderr);
+    let runs: StackRun[];
     try {
-        for (const [i, document] of documents.entries()) {
+        runs = await inPool(documents, options.jobs, async (document, i) => {
             const label = `${stackName(document)}${documents.length > 1 ? ` (${i + 1}/${documents.length})` : ""}`;
-            runs.push({ document, packs: await auditStack(document, packs, (what) => progress.update(`vpce-guard: ${label}: ${what}`)) });
-        }
+            return { document, packs: await auditStack(document, packs, (what, phase) => progress?.update(`vpce-guard: ${label}: ${what}`, phase)) };
+        });
     } finally {
-        progress.clear();
+        progress?.clear();
     }
-    const report = buildAuditReport(toolInfo(), runs);
-    const text =
-        options.format === "json" ? formatJsonReport(report)
-        : options.format === "sarif" ? formatSarifReport(report, { baseDir: env.cwd })
-        : formatTextReport(report);
-    if (options.output !== undefined) {
-        try {
-            fs.writeFileSync(path.resolve(env.cwd, options.output), text);
-        } catch (e) {
-            throw new CheckError(`cannot write the report to ${options.output}: ${(e as Error).message}`);
-        }
-    } else {
-        env.stdout.write(text);
+    const report = buildAuditReport(toolInfo(), runs, {
+        ...(options.sourceRoot !== undefined ? { sourceRoot: options.sourceRoot } : {}),
+        selectPolicy: policySelection(options.policies, options.skipPolicies),
+        ...(baseline !== undefined ? { baseline } : {}),
+    });
+    if (options.writeBaseline !== undefined) {
+        writeFile(env.cwd, options.writeBaseline, formatBaseline(report), "the baseline");
+    }
+    const environment = env.env ?? {};
+    const color = options.color === "always" || (options.color === "auto" && env.stdout.isTTY === true && !environment.NO_COLOR);
+    for (const target of options.reports) {
+        const text = render(report, target.format, { baseDir: env.cwd, quiet: options.quiet, color: target.file === undefined && color });
+        if (target.file !== undefined) writeFile(env.cwd, target.file, text, `the ${target.format} report`);
+        else env.stdout.write(text);
+    }
+    // In GitHub Actions the findings also become annotations on the program's lines.
+    if (environment.GITHUB_ACTIONS === "true" && !options.reports.some((t) => t.format === "github")) {
+        env.stdout.write(formatGithubReport(report));
     }
     return report.summary.passed || options.exitZero ? exitCodes.passed : exitCodes.mandatoryViolations;
+}
+
+function render(report: AuditReport, format: ReportFormat, opts: { baseDir: string; quiet: boolean; color: boolean }): string {
+    switch (format) {
+        case "json": return formatJsonReport(report);
+        case "sarif": return formatSarifReport(report, { baseDir: opts.baseDir });
+        case "junit": return formatJunitReport(report);
+        case "github": return formatGithubReport(report);
+        default: return formatTextReport(report, { quiet: opts.quiet, color: opts.color });
+    }
+}
+
+function writeFile(cwd: string, file: string, text: string, what: string): void {
+    try {
+        fs.writeFileSync(path.resolve(cwd, file), text);
+    } catch (e) {
+        throw new CheckError(`cannot write ${what} to ${file}: ${(e as Error).message}`);
+    }
+}
+
+/** `--policy` / `--skip-policy` patterns as one predicate over policy names (`*` matches any run). */
+function policySelection(include: readonly string[], exclude: readonly string[]): ((policy: string) => boolean) | undefined {
+    if (include.length === 0 && exclude.length === 0) return undefined;
+    const toRegExp = (p: string) => new RegExp(`^${p.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+    const inc = include.map(toRegExp);
+    const exc = exclude.map(toRegExp);
+    return (policy) => (inc.length === 0 || inc.some((r) => r.test(policy))) && !exc.some((r) => r.test(policy));
+}
+
+/** Runs `work` over `items` with at most `limit` at once; results in the items' order. */
+async function inPool<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+    const results = new Array<R>(items.length);
+    let next = 0;
+    let failed = false;
+    const worker = async () => {
+        while (!failed && next < items.length) {
+            const i = next++;
+            try {
+                results[i] = await work(items[i], i);
+            } catch (e) {
+                failed = true;
+                throw e;
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    return results;
 }
 
 /** The packs in command-line order with their config files read; the bundled pack when none given. */
@@ -132,7 +190,7 @@ function readDocuments(files: readonly string[], env: CliEnvironment): StackDocu
     return documents;
 }
 
-async function auditStack(document: StackDocument, packs: readonly PackSpec[], progress: (what: string) => void): Promise<PackRun[]> {
+async function auditStack(document: StackDocument, packs: readonly PackSpec[], progress: (what: string, phase: string) => void): Promise<PackRun[]> {
     const runs: PackRun[] = [];
     for (const spec of packs) {
         const stack: NonNullable<StartOptions["stack"]> = { dryRun: document.dryRun, config: document.config };
@@ -141,10 +199,10 @@ async function auditStack(document: StackDocument, packs: readonly PackSpec[], p
         // The pack's description once it started, so that a failure is told as the user's problem it is.
         let info: AnalyzerDescription | undefined;
         const onProgress = (p: RunProgress) => {
-            if (p.step === "start") progress(`starting policy pack ${path.basename(spec.directory)}`);
+            if (p.step === "start") progress(`starting policy pack ${path.basename(spec.directory)}`, "start");
             else if (p.step === "configure") info = p.info;
-            else if (p.step === "analyze") progress(`Analyze ${p.index + 1}/${p.total}`);
-            else progress(`AnalyzeStack on ${p.total} resources`);
+            else if (p.step === "analyze") progress(`Analyze ${p.index + 1}/${p.total}`, "analyze");
+            else progress(`AnalyzeStack on ${p.total} resources`, "analyzeStack");
         };
         try {
             const result = await runPolicyPack(spec.directory, document.resources, { stack, config: spec.config, onProgress });
@@ -182,24 +240,54 @@ function toolInfo(): { name: string; version: string } {
     return tool;
 }
 
-/** One status line on stderr, only when it is a terminal and the run has taken more than a second. */
-class Progress {
-    private readonly started = Date.now();
+/**
+ * Progress on stderr. On a terminal: one live line, redrawn at most every 100 ms, and at once when
+ * the phase changes (so AnalyzeStack always shows). Elsewhere (CI logs): a line when a phase has
+ * run for 10 s since the last line, so a long run is never silent.
+ */
+export class Progress {
+    private readonly started: number;
     private lastWrite = 0;
     private shown = false;
+    private phase = "";
+    private text = "";
+    private timer?: NodeJS.Timeout;
 
-    constructor(private readonly stream: CliEnvironment["stderr"]) {}
+    constructor(
+        private readonly stream: CliEnvironment["stderr"],
+        private readonly now: () => number = Date.now,
+        private readonly intervalMs = 10_000,
+    ) {
+        this.started = now();
+    }
 
-    update(text: string): void {
-        if (!this.stream.isTTY) return;
-        const now = Date.now();
-        if (now - this.started < 1000 || now - this.lastWrite < 100) return;
-        this.lastWrite = now;
+    update(text: string, phase: string): void {
+        const now = this.now();
+        const newPhase = phase !== this.phase;
+        this.phase = phase;
+        this.text = text;
+        if (!this.stream.isTTY) {
+            this.timer ??= setInterval(() => this.stream.write(`${this.text} (${Math.round((this.now() - this.started) / 1000)} s)\n`), this.intervalMs).unref();
+            return;
+        }
+        if (now - this.started < 1000 && !this.shown) {
+            // Shown once the run has taken a second, even if no further update comes.
+            this.timer ??= setTimeout(() => this.draw(this.text), 1000 - (now - this.started)).unref();
+            return;
+        }
+        if (!newPhase && now - this.lastWrite < 100) return;
+        this.draw(text);
+    }
+
+    private draw(text: string): void {
+        this.lastWrite = this.now();
         this.shown = true;
         this.stream.write(`\r\x1b[2K${text}`);
     }
 
     clear(): void {
+        if (this.timer) clearTimeout(this.timer);
+        this.timer = undefined;
         if (this.shown) this.stream.write("\r\x1b[2K");
         this.shown = false;
     }

@@ -1,9 +1,16 @@
 // The command line of `vpce-guard`: what `check` accepts, parsed with node:util's parseArgs. Pure.
 
+import * as os from "os";
 import { parseArgs } from "util";
 
-export const reportFormats = ["text", "json", "sarif"] as const;
+export const reportFormats = ["text", "json", "sarif", "junit", "github"] as const;
 export type ReportFormat = (typeof reportFormats)[number];
+
+/** One report a run writes: to a file, or to stdout when `file` is absent. */
+export interface ReportTarget {
+    format: ReportFormat;
+    file?: string;
+}
 
 export interface CheckOptions {
     files: string[];
@@ -11,9 +18,23 @@ export interface CheckOptions {
     policyPacks: string[];
     /** `--policy-pack-config` files, one per pack in the same order (or none). */
     policyPackConfigs: string[];
-    format: ReportFormat;
-    output?: string;
+    /** Every report the run writes; exactly one of them goes to stdout unless `--quiet` with files only. */
+    reports: ReportTarget[];
     exitZero: boolean;
+    /** Only findings and the summary; no progress, no notes. */
+    quiet: boolean;
+    /** Colour in the text report (on a terminal unless NO_COLOR or --no-color). */
+    color: "auto" | "never" | "always";
+    /** `--policy` patterns (`*` wildcards): only these policies are reported; empty = all. */
+    policies: string[];
+    /** `--skip-policy` patterns: these policies are not reported. */
+    skipPolicies: string[];
+    baseline?: string;
+    writeBaseline?: string;
+    /** Where the Pulumi project directory is, relative to the repository (for program locations). */
+    sourceRoot?: string;
+    /** Stack files analysed at once (one pack process each). */
+    jobs: number;
 }
 
 export type Command = { command: "help" } | { command: "version" } | { command: "check"; options: CheckOptions };
@@ -40,11 +61,26 @@ Options:
   --policy-pack-config <file>  Config for the corresponding --policy-pack, as for
                                \`pulumi preview --policy-pack-config\` (repeatable: none, or one
                                per pack in the same order), e.g. config/advisory.json.
-  --format <text|json|sarif>   Report format. Default: text.
-  --output <file>              Write the report to <file> instead of stdout.
+  --format <format>            Report format on stdout: text, json, sarif, junit or github
+                               (GitHub Actions workflow commands). Default: text.
+  --output <format>=<file>     Also write a report in <format> to <file> (repeatable), e.g.
+                               --output sarif=out.sarif --output junit=out.xml. The text report
+                               still goes to stdout. A bare --output <file> writes the --format
+                               report there instead of stdout (stdout then gets the text report).
+  --policy <pattern>           Report only policies matching <pattern> (\`*\` wildcards; repeatable).
+  --skip-policy <pattern>      Do not report policies matching <pattern> (repeatable).
+  --baseline <file>            Report only findings that are not in <file> (written by
+                               --write-baseline); matched by policy, resource URN and fingerprint.
+  --write-baseline <file>      Write every finding of this run to <file> as a baseline.
+  --source-root <dir>          Where the Pulumi project directory is, relative to the repository
+                               root (program locations in reports are prefixed with it). Default: .
+  --jobs <n>                   Stack files analysed in parallel. Default: the number of cores.
+  -q, --quiet                  Only findings and the summary: no progress, no notes.
+  --no-color                   No colour (also with the NO_COLOR environment variable).
+  --color                      Colour even when stdout is not a terminal.
   --exit-zero                  Exit 0 even when a mandatory policy is violated.
   -h, --help                   Show this help.
-  --version                    Show the version.
+  -v, --version                Show the version.
 
 Exit status:
   0  no mandatory violation
@@ -63,16 +99,17 @@ export function parseCommandLine(argv: readonly string[]): Command {
     if (values.help) return { command: "help" };
     if (values.version) return { command: "version" };
     const [command, ...files] = positionals;
-    if (command === undefined) throw new UsageError("no command given; the command is `check`");
+    if (command === undefined) return { command: "help" };
     if (command === "help") return { command: "help" };
     if (command !== "check") throw new UsageError(`unknown command "${command}"; the command is \`check\``);
     if (files.length === 0) throw new UsageError("no file given: name at least one `pulumi stack export` or `pulumi preview --json` file");
     if (files.filter((f) => f === "-").length > 1) throw new UsageError("stdin (-) can be read only once");
 
     const format = values.format ?? "text";
-    if (!(reportFormats as readonly string[]).includes(format)) {
+    if (!isFormat(format)) {
         throw new UsageError(`--format must be one of ${reportFormats.join(", ")} (got "${format}")`);
     }
+    const reports = reportTargets(format, values.output ?? [], values.format !== undefined);
     const policyPacks = values["policy-pack"] ?? [];
     const policyPackConfigs = values["policy-pack-config"] ?? [];
     const packCount = Math.max(policyPacks.length, 1);
@@ -81,15 +118,59 @@ export function parseCommandLine(argv: readonly string[]): Command {
             `the number of --policy-pack-config files (${policyPackConfigs.length}) must match the number of policy packs (${packCount}${policyPacks.length === 0 ? ": the bundled one" : ""})`,
         );
     }
+    const jobs = values.jobs === undefined ? os.availableParallelism() : Number(values.jobs);
+    if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs must be a whole number of at least 1 (got "${values.jobs}")`);
     const options: CheckOptions = {
         files,
         policyPacks,
         policyPackConfigs,
-        format: format as ReportFormat,
+        reports,
         exitZero: values["exit-zero"] ?? false,
+        quiet: values.quiet ?? false,
+        color: values["no-color"] ? "never" : values.color ? "always" : "auto",
+        policies: values.policy ?? [],
+        skipPolicies: values["skip-policy"] ?? [],
+        jobs,
     };
-    if (values.output !== undefined) options.output = values.output;
+    if (values.baseline !== undefined) options.baseline = values.baseline;
+    if (values["write-baseline"] !== undefined) options.writeBaseline = values["write-baseline"];
+    if (values["source-root"] !== undefined) options.sourceRoot = values["source-root"];
     return { command: "check", options };
+}
+
+function isFormat(f: string): f is ReportFormat {
+    return (reportFormats as readonly string[]).includes(f);
+}
+
+/**
+ * The reports to write. `--output fmt=file` adds a file; a bare `--output file` (the older form)
+ * sends the `--format` report to that file. Stdout gets the `--format` report unless a bare
+ * `--output` took it, and then the text report, so that a CI log is never empty.
+ */
+function reportTargets(format: ReportFormat, outputs: readonly string[], formatGiven: boolean): ReportTarget[] {
+    const files: ReportTarget[] = [];
+    let stdoutFormat: ReportFormat = format;
+    for (const output of outputs) {
+        const eq = output.indexOf("=");
+        const prefix = eq > 0 ? output.slice(0, eq) : undefined;
+        if (prefix !== undefined && isFormat(prefix)) {
+            const file = output.slice(eq + 1);
+            if (file === "") throw new UsageError(`--output ${output}: no file after "="`);
+            files.push({ format: prefix, file });
+        } else if (prefix !== undefined && /^[a-z]+$/.test(prefix) && !output.includes("/") && !output.includes("\\")) {
+            throw new UsageError(`--output ${output}: unknown format "${prefix}"; one of ${reportFormats.join(", ")}`);
+        } else {
+            files.push({ format, file: output });
+            if (stdoutFormat === format && formatGiven) stdoutFormat = "text";
+            else if (!formatGiven) stdoutFormat = "text";
+        }
+    }
+    const seen = new Set<string>();
+    for (const t of files) {
+        if (seen.has(t.file!)) throw new UsageError(`--output names ${t.file} twice`);
+        seen.add(t.file!);
+    }
+    return [{ format: stdoutFormat }, ...files];
 }
 
 function parse(argv: readonly string[]) {
@@ -101,10 +182,19 @@ function parse(argv: readonly string[]) {
             "policy-pack": { type: "string", multiple: true },
             "policy-pack-config": { type: "string", multiple: true },
             format: { type: "string" },
-            output: { type: "string" },
+            output: { type: "string", multiple: true },
+            policy: { type: "string", multiple: true },
+            "skip-policy": { type: "string", multiple: true },
+            baseline: { type: "string" },
+            "write-baseline": { type: "string" },
+            "source-root": { type: "string" },
+            jobs: { type: "string" },
+            quiet: { type: "boolean", short: "q" },
+            "no-color": { type: "boolean" },
+            color: { type: "boolean" },
             "exit-zero": { type: "boolean" },
             help: { type: "boolean", short: "h" },
-            version: { type: "boolean" },
+            version: { type: "boolean", short: "v" },
         },
     });
 }

@@ -2,6 +2,8 @@
 // as it stands, and the text and SARIF reports are renderings of it. Pure.
 
 import type { AnalyzerDescription, Diagnostic, EnforcementLevel, NotApplicable, PolicyDescription, ReconciledPolicyConfig } from "../engine/types";
+import { createHash } from "crypto";
+import * as path from "path";
 import type { SecretCounts, StackDocument, StackDocumentKind } from "../state/stack-files";
 import { describeUrn } from "./urn";
 
@@ -63,6 +65,13 @@ export interface AuditViolation extends Pick<Diagnostic, "urn" | "severity" | "p
     resourceName: string;
     /** Line of the resource in the file, when found. */
     line?: number;
+    /**
+     * Where the program registered the resource (its `sourcePosition`): the file relative to the
+     * repository (the project-relative path under `--source-root`), or absolute as recorded.
+     */
+    source?: { file: string; line: number; column?: number };
+    /** Stable across runs whatever lines moved: the stack, pack, policy, resource and message. */
+    fingerprint: string;
     /** What is wrong and how to fix it (the policy's description is in `policyPacks[].policies[]`). */
     message: string;
 }
@@ -79,6 +88,10 @@ export interface LevelCounts {
     advisory: number;
     /** Resources with at least one violation. */
     resources: number;
+    /** Resources analysed with no violation reported. */
+    passedResources: number;
+    /** Findings left out because the `--baseline` file has them. */
+    baselined: number;
 }
 
 export interface AuditSummary extends LevelCounts {
@@ -88,6 +101,15 @@ export interface AuditSummary extends LevelCounts {
     violations: number;
     /** True when no mandatory violation was found. */
     passed: boolean;
+}
+
+export interface AuditOptions {
+    /** Where the Pulumi project directory is in the repository; program paths are prefixed with it. */
+    sourceRoot?: string;
+    /** Which policies to report (`--policy` / `--skip-policy`); all when absent. */
+    selectPolicy?: (policy: string) => boolean;
+    /** Fingerprint keys (see `baselineKey`) of findings to leave out. */
+    baseline?: ReadonlySet<string>;
 }
 
 /** What running one pack over one stack produced. */
@@ -122,19 +144,21 @@ export function specificMessage(d: Pick<Diagnostic, "description" | "message">):
     return d.description && d.message.startsWith(prefix) ? d.message.slice(prefix.length) : d.message;
 }
 
-export function buildAuditReport(tool: { name: string; version: string }, runs: StackRun[]): AuditReport {
+export function buildAuditReport(tool: { name: string; version: string }, runs: StackRun[], options: AuditOptions = {}): AuditReport {
     const policyPacks = new Map<string, AuditPolicyPack>();
     const stacks = runs.map((run) => {
         for (const pack of run.packs) {
             if (!policyPacks.has(pack.directory)) policyPacks.set(pack.directory, describePack(pack));
         }
-        return auditStack(run);
+        return auditStack(run, options);
     });
-    const totals = { mandatory: 0, advisory: 0, resources: 0, analysedResources: 0, violations: 0 };
+    const totals = { mandatory: 0, advisory: 0, resources: 0, passedResources: 0, baselined: 0, analysedResources: 0, violations: 0 };
     for (const s of stacks) {
         totals.mandatory += s.summary.mandatory;
         totals.advisory += s.summary.advisory;
         totals.resources += s.summary.resources;
+        totals.passedResources += s.summary.passedResources;
+        totals.baselined += s.summary.baselined;
         totals.analysedResources += s.resourceCount;
         totals.violations += s.violations.length;
     }
@@ -167,14 +191,22 @@ function describePack(pack: PackRun): AuditPolicyPack {
     };
 }
 
-function auditStack(run: StackRun): AuditStack {
+function auditStack(run: StackRun, options: AuditOptions): AuditStack {
     const { document } = run;
     const order = new Map(document.resources.map((r, i) => [r.urn, i]));
     const violations: AuditViolation[] = [];
     const notApplicable = new Map<string, AuditNotApplicable>();
+    const name = stackName(document);
+    let baselined = 0;
     for (const pack of run.packs) {
-        for (const d of pack.diagnostics) violations.push(auditViolation(d, pack, document));
+        for (const d of pack.diagnostics) {
+            if (options.selectPolicy && !options.selectPolicy(d.policyName)) continue;
+            const v = auditViolation(d, pack, document, name, options.sourceRoot);
+            if (options.baseline?.has(baselineKey(v))) baselined++;
+            else violations.push(v);
+        }
         for (const n of pack.notApplicable) {
+            if (options.selectPolicy && !options.selectPolicy(n.policyName)) continue;
             const key = JSON.stringify([pack.info.name, n.policyName, n.reason]);
             const entry = notApplicable.get(key) ?? { policyPack: pack.info.name, policy: n.policyName, reason: n.reason, count: 0 };
             entry.count++;
@@ -202,19 +234,62 @@ function auditStack(run: StackRun): AuditStack {
         resourceCount: document.resources.length,
         pendingDeletes: document.pendingDeletes,
         secrets: document.secrets,
-        notes: document.notes,
+        notes: [...document.notes, ...nothingChecked(run)],
         violations: sorted,
         notApplicable: [...notApplicable.values()].sort((a, b) =>
             a.policyPack.localeCompare(b.policyPack) || a.policy.localeCompare(b.policy) || a.reason.localeCompare(b.reason)),
-        summary: countLevels(sorted),
+        summary: { ...countLevels(sorted, document.resources.length), baselined },
     };
 }
 
-function auditViolation(d: Diagnostic, pack: PackRun, document: StackDocument): AuditViolation {
+const endpointTypes = new Set(["aws:ec2/vpcEndpoint:VpcEndpoint", "aws-native:ec2:VpcEndpoint", "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy"]);
+
+/**
+ * Notes for a run that checked little or nothing, so that "no violations" is not read as "all
+ * is well": a stack with no endpoint, a pack whose policies are all disabled, and vpce-guard's
+ * data-perimeter policy left unconfigured.
+ */
+function nothingChecked(run: StackRun): string[] {
+    const notes: string[] = [];
+    for (const pack of run.packs) {
+        const levels = pack.info.policies.map((p) => pack.configured[p.name]?.enforcementLevel ?? p.enforcementLevel);
+        if (levels.length > 0 && levels.every((l) => l === "disabled")) {
+            notes.push(`Every policy of ${pack.info.name} is disabled by the config: nothing was checked.`);
+            continue;
+        }
+        if (pack.info.name !== "vpce-guard") continue;
+        if (!run.document.resources.some((r) => endpointTypes.has(r.type))) {
+            notes.push("The stack has no VPC endpoint (aws.ec2.VpcEndpoint, aws-native VpcEndpoint or aws.ec2.VpcEndpointPolicy): vpce-guard had nothing to check.");
+        }
+        const perimeter = pack.configured["vpce-data-perimeter"];
+        if (perimeter && perimeter.enforcementLevel !== "disabled") {
+            const list = (key: string) => (Array.isArray(perimeter.properties?.[key]) ? (perimeter.properties[key] as unknown[]).length : 0);
+            if (list("organizationIds") === 0 && list("accountIds") === 0) {
+                notes.push("vpce-data-perimeter is not configured (no organizationIds or accountIds), so endpoint policies were not checked against a data perimeter.");
+            }
+        }
+    }
+    return notes;
+}
+
+/** How a finding is matched against a baseline: policy, resource and fingerprint, never its line. */
+export function baselineKey(v: Pick<AuditViolation, "policyPack" | "policy" | "urn" | "fingerprint">): string {
+    return JSON.stringify([v.policyPack, v.policy, v.urn, v.fingerprint]);
+}
+
+function auditViolation(d: Diagnostic, pack: PackRun, document: StackDocument, stack: string, sourceRoot: string | undefined): AuditViolation {
     const { type, name } = describeUrn(d.urn);
     const line = document.lines[d.urn];
+    const position = document.sources[d.urn];
+    const message = specificMessage(d);
+    const policyPack = d.policyPackName || pack.info.name;
+    const source = position && {
+        file: position.absolute || sourceRoot === undefined ? position.file : path.posix.join(sourceRoot.split(path.sep).join("/"), position.file),
+        line: position.line,
+        ...(position.column !== undefined ? { column: position.column } : {}),
+    };
     return {
-        policyPack: d.policyPackName || pack.info.name,
+        policyPack,
         policyPackVersion: pack.info.version,
         policy: d.policyName,
         enforcementLevel: d.enforcementLevel === "remediate" ? "mandatory" : d.enforcementLevel,
@@ -223,13 +298,16 @@ function auditViolation(d: Diagnostic, pack: PackRun, document: StackDocument): 
         resourceType: type,
         resourceName: name,
         ...(line !== undefined ? { line } : {}),
-        message: specificMessage(d),
+        ...(source ? { source } : {}),
+        message,
         phase: d.phase,
+        fingerprint: createHash("sha256").update(JSON.stringify([stack, policyPack, d.policyName, d.urn, message])).digest("hex").slice(0, 32),
     };
 }
 
-export function countLevels(violations: readonly AuditViolation[]): LevelCounts {
-    const counts: LevelCounts = { mandatory: 0, advisory: 0, resources: new Set(violations.map((v) => v.urn)).size };
+export function countLevels(violations: readonly AuditViolation[], analysed: number): LevelCounts {
+    const resources = new Set(violations.map((v) => v.urn)).size;
+    const counts: LevelCounts = { mandatory: 0, advisory: 0, resources, passedResources: Math.max(0, analysed - resources), baselined: 0 };
     for (const v of violations) {
         if (v.enforcementLevel === "mandatory") counts.mandatory++;
         else if (v.enforcementLevel === "advisory") counts.advisory++;

@@ -5,7 +5,6 @@
 // resource's line as physical location. What the reader noted about a file (secrets it could not
 // read, a partial preview) is a tool execution notification.
 
-import { createHash } from "crypto";
 import * as path from "path";
 import { pathToFileURL } from "url";
 import { stdinFile } from "../state/stack-files";
@@ -112,9 +111,19 @@ function result(v: AuditViolation, stack: AuditStack, ruleIndex: number | undefi
     const location: Record<string, unknown> = {
         logicalLocations: [{ fullyQualifiedName: v.urn, name: v.resourceName, kind: "resource" }],
     };
+    // The program's line where the file records it (what a reviewer edits); the stack file's line
+    // then becomes a related location. From stdin there is no stack file to point at.
     const artifact = artifacts.location(stack.file);
-    if (artifact) {
-        location.physicalLocation = { artifactLocation: artifact, ...(v.line !== undefined ? { region: { startLine: v.line } } : {}) };
+    const fileLocation = artifact && { artifactLocation: artifact, ...(v.line !== undefined ? { region: { startLine: v.line } } : {}) };
+    const related: Record<string, unknown>[] = [];
+    if (v.source) {
+        location.physicalLocation = {
+            artifactLocation: artifacts.program(v.source.file),
+            region: { startLine: v.source.line, ...(v.source.column !== undefined ? { startColumn: v.source.column } : {}) },
+        };
+        if (fileLocation) related.push({ id: 0, physicalLocation: fileLocation, message: { text: `${v.resourceName} in ${stack.file}` } });
+    } else if (fileLocation) {
+        location.physicalLocation = fileLocation;
     }
     return {
         ruleId: v.policy,
@@ -122,7 +131,8 @@ function result(v: AuditViolation, stack: AuditStack, ruleIndex: number | undefi
         level: sarifLevel(v.enforcementLevel),
         message: { text: v.message },
         locations: [location],
-        partialFingerprints: { "vpceGuardViolation/v1": fingerprint(stack.name, v) },
+        ...(related.length > 0 ? { relatedLocations: related } : {}),
+        partialFingerprints: { "vpceGuardViolation/v1": v.fingerprint },
         properties: {
             stack: stack.name,
             resourceType: v.resourceType,
@@ -131,11 +141,6 @@ function result(v: AuditViolation, stack: AuditStack, ruleIndex: number | undefi
             phase: v.phase,
         },
     };
-}
-
-/** The same violation in a later run gets the same fingerprint, wherever its line moved. */
-function fingerprint(stack: string, v: AuditViolation): string {
-    return createHash("sha256").update(JSON.stringify([stack, v.policyPack, v.policy, v.urn, v.message])).digest("hex").slice(0, 32);
 }
 
 /** The input files as SARIF artifact locations: relative to the base directory when inside it. */
@@ -159,5 +164,20 @@ class Artifacts {
 
     location(file: string): Record<string, unknown> | undefined {
         return this.byFile.get(file);
+    }
+
+    /** A program file (already relative to the repository, or absolute) as an artifact location. */
+    program(file: string): Record<string, unknown> {
+        if (!path.isAbsolute(file)) {
+            const key = `program:${file}`;
+            if (!this.byFile.has(key)) {
+                const location = { uri: file.split("/").map(encodeURIComponent).join("/"), uriBaseId: srcRoot, index: this.list.length };
+                this.list.push({ uri: location.uri, uriBaseId: srcRoot });
+                this.byFile.set(key, location);
+            }
+            return this.byFile.get(key)!;
+        }
+        this.add(file);
+        return this.byFile.get(file)!;
     }
 }

@@ -6,41 +6,57 @@ import type { AuditReport, AuditStack, LevelCounts } from "./audit";
 
 export { describeUrn } from "./urn";
 
-export function formatTextReport(report: AuditReport): string {
+export interface TextOptions {
+    /** Only the findings and the summary lines. */
+    quiet?: boolean;
+    /** ANSI colour: levels, resources. */
+    color?: boolean;
+}
+
+const ansi = { red: "\x1b[31m", yellow: "\x1b[33m", bold: "\x1b[1m", dim: "\x1b[2m", reset: "\x1b[0m" };
+
+export function formatTextReport(report: AuditReport, options: TextOptions = {}): string {
     const packs = report.policyPacks
         .map((p) => `${p.name} v${p.version}${p.configFile !== undefined ? ` (${p.configFile})` : ""}`)
         .join(", ");
     const showPack = report.policyPacks.length > 1;
-    const blocks = report.stacks.map((s) => stackBlock(s, packs, showPack));
+    const paint = (code: string, s: string) => (options.color ? `${code}${s}${ansi.reset}` : s);
+    const blocks = report.stacks.map((s) => stackBlock(s, packs, showPack, options, paint));
     if (report.stacks.length > 1) {
         blocks.push(`Total: ${counts(report.summary)} in ${plural(report.summary.stacks, "stack")}.`);
     }
     return blocks.join("\n\n") + "\n";
 }
 
-function stackBlock(stack: AuditStack, packs: string, showPack: boolean): string {
+function stackBlock(stack: AuditStack, packs: string, showPack: boolean, options: TextOptions, paint: (code: string, s: string) => string): string {
     const lines: string[] = [];
     const where = stack.name === stack.file ? stack.file : `${stack.name} (${stack.file}, ${documentKindNames[stack.kind]})`;
-    lines.push(`vpce-guard: ${packs} on ${where} (${plural(stack.resourceCount, "resource")})`, "");
+    if (!options.quiet) lines.push(`vpce-guard: ${packs} on ${where} (${plural(stack.resourceCount, "resource")})`, "");
     if (stack.violations.length === 0) {
-        lines.push("No policy violations.");
+        if (!options.quiet) lines.push("No policy violations.");
     } else {
-        lines.push("Policy violations:");
+        if (!options.quiet) lines.push("Policy violations:");
         let urn: string | undefined;
         for (const v of stack.violations) {
             if (v.urn !== urn) {
                 urn = v.urn;
-                lines.push(`    ${v.resourceType ? `${v.resourceType}: ` : ""}${v.resourceName}${v.line !== undefined ? `  (line ${v.line})` : ""}`);
+                const at = v.source ? `  (${v.source.file}:${v.source.line})` : v.line !== undefined ? `  (line ${v.line} of ${stack.file})` : "";
+                lines.push(`    ${paint(ansi.bold, `${v.resourceType ? `${v.resourceType}: ` : ""}${v.resourceName}`)}${at}`);
             }
-            lines.push(`        - [${v.enforcementLevel}]  ${showPack ? `${v.policyPack}/` : ""}${v.policy}`);
+            const level = paint(v.enforcementLevel === "mandatory" ? ansi.red : ansi.yellow, `[${v.enforcementLevel}]`);
+            lines.push(`        - ${level}  ${showPack ? `${v.policyPack}/` : ""}${v.policy}`);
             for (const line of v.message.split("\n")) lines.push(`          ${line}`);
         }
     }
-    if (stack.notes.length > 0) {
+    if (stack.notes.length > 0 && !options.quiet) {
         lines.push("", "Notes:");
         for (const note of stack.notes) lines.push(`    - ${note}`);
     }
-    lines.push("", `Summary: ${counts(stack.summary)}.`);
+    if (!options.quiet || stack.violations.length > 0) lines.push("");
+    lines.push(`Summary: ${counts(stack.summary)}.`);
+    const checked = [plural(stack.resourceCount, "resource"), `${stack.summary.passedResources} passed`];
+    if (stack.summary.baselined > 0) checked.push(`${stack.summary.baselined} in the baseline`);
+    lines.push(`Checked: ${checked.join(", ")}.`);
     return lines.join("\n");
 }
 

@@ -45,6 +45,8 @@ export interface StackDocument {
     resources: StackResource[];
     /** 1-based line of each resource (its `urn`) in the file, for reports that point into it. */
     lines: Record<string, number>;
+    /** Where the program registered each resource (its `sourcePosition`), when the file records it. */
+    sources: Record<string, SourcePosition>;
     /** A preview plans (ConfigureStack's `dryRun`); an export is deployed state. */
     dryRun: boolean;
     /** Stack config the file carries (a preview's `config`, secrets left out). */
@@ -54,6 +56,41 @@ export interface StackDocument {
     pendingDeletes: number;
     /** What the report must say about this file: each a sentence. */
     notes: string[];
+}
+
+/**
+ * A resource's place in the Pulumi program, from its `sourcePosition`: `project:///index.ts#21,23`
+ * is relative to the Pulumi project directory, `file:///…` absolute (pulumi/pulumi#13436).
+ */
+export interface SourcePosition {
+    /** Relative to the project directory (`/`-separated) unless `absolute`. */
+    file: string;
+    absolute: boolean;
+    line: number;
+    column?: number;
+}
+
+/**
+ * Reads a `sourcePosition` URI. Positions inside `node_modules` or a virtualenv (the SDK's own
+ * frames, which some SDK versions record) are not the user's program and give none.
+ */
+export function parseSourcePosition(uri: string): SourcePosition | undefined {
+    const m = /^(project|file):\/\/([^#]*)#(\d+)(?:,(\d+))?$/.exec(uri);
+    if (!m) return undefined;
+    let file: string;
+    try {
+        file = decodeURIComponent(m[2]);
+    } catch {
+        return undefined;
+    }
+    const absolute = m[1] === "file";
+    if (!absolute) file = file.replace(/^\/+/, "");
+    if (file === "" || /(^|\/)(node_modules|\.venv|site-packages)\//.test(file)) return undefined;
+    const line = Number(m[3]);
+    if (line < 1) return undefined;
+    const position: SourcePosition = { file, absolute, line };
+    if (m[4] !== undefined && Number(m[4]) > 0) position.column = Number(m[4]);
+    return position;
 }
 
 export interface StackFileError {
@@ -263,6 +300,7 @@ interface RawResource {
     provider?: string;
     dependencies?: string[];
     propertyDependencies?: Record<string, string[]>;
+    sourcePosition?: string;
 }
 
 function stringField(r: JsonObject, key: string, path: JSONPath, required: true): string;
@@ -299,6 +337,8 @@ function readResource(v: Json, path: JSONPath, values: Values): RawResource {
     };
     const parent = stringField(v, "parent", path, false);
     if (parent) resource.parent = parent;
+    const sourcePosition = v.sourcePosition;
+    if (typeof sourcePosition === "string") resource.sourcePosition = sourcePosition;
     const provider = stringField(v, "provider", path, false);
     if (provider) resource.provider = provider;
     const dependencies = urnList(v.dependencies, [...path, "dependencies"]);
@@ -365,11 +405,17 @@ function finish(
     extra: { dryRun: boolean; config?: Record<string, string>; pendingDeletes?: number; notes?: string[] },
 ): StackDocument {
     const resources = toStackResources(raw);
+    const sources: Record<string, SourcePosition> = {};
+    for (const r of raw) {
+        const position = r.sourcePosition !== undefined ? parseSourcePosition(r.sourcePosition) : undefined;
+        if (position) sources[r.urn] = position;
+    }
     const document: StackDocument = {
         file,
         kind,
         resources,
         lines: urnLines(text, resources.map((r) => r.urn)),
+        sources,
         dryRun: extra.dryRun,
         config: extra.config ?? {},
         secrets: values.counts,

@@ -2,51 +2,17 @@
 // bundled examples and the fixtures in test/fixtures/cli, with its exit codes and report formats.
 
 import { strict as assert } from "assert";
-import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { runPolicyPack } from "../../engine";
 import { exampleStack } from "../../examples/stack";
+import { cli, json, run, runNode, assertUserError } from "../support/cli";
 import { repoRoot, fixturesDir } from "../support/paths";
 
-const cli = path.join(repoRoot, "bin", "cli", "main.js");
 const fixtures = path.join(fixturesDir, "cli");
 const exampleExport = "examples/network-dev.export.json";
 const examplePreview = "examples/network-dev.preview.json";
-
-interface Run {
-    code: number | null;
-    stdout: string;
-    stderr: string;
-}
-
-/** Runs the built CLI with `args`. */
-function run(args: string[], opts: { cwd?: string; input?: string } = {}): Promise<Run> {
-    return runNode([cli, ...args], opts);
-}
-
-/** Runs node with `args`, `input` on its stdin; collects its output. */
-function runNode(args: string[], opts: { cwd?: string; input?: string } = {}): Promise<Run> {
-    return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, args, { cwd: opts.cwd ?? repoRoot, stdio: ["pipe", "pipe", "pipe"] });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
-        child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
-        child.on("error", reject);
-        child.on("close", (code) => resolve({ code, stdout, stderr }));
-        child.stdin.end(opts.input ?? "");
-    });
-}
-
-function json(r: Run): any {
-    try {
-        return JSON.parse(r.stdout);
-    } catch {
-        assert.fail(`stdout is not JSON (exit ${r.code}):\n${r.stdout}\n--- stderr ---\n${r.stderr}`);
-    }
-}
 
 /** What the echo pack reported, per policy, by resource name. */
 function echoes(report: any, stack = 0): Record<string, Record<string, any>> {
@@ -55,15 +21,6 @@ function echoes(report: any, stack = 0): Record<string, Record<string, any>> {
         (out[v.policy] ??= {})[v.resourceName] = JSON.parse(v.message);
     }
     return out;
-}
-
-/** A user error: exit 2, one message on stderr, no stack trace, nothing on stdout. */
-function assertUserError(r: Run, message: RegExp): void {
-    assert.equal(r.code, 2, `exit code (stderr: ${r.stderr})`);
-    assert.match(r.stderr, message);
-    assert.doesNotMatch(r.stderr, /^\s+at /m, "no stack trace");
-    assert.doesNotMatch(r.stderr, /internal error/);
-    assert.equal(r.stdout, "");
 }
 
 const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -85,11 +42,10 @@ describe("vpce-guard check (the CLI)", function () {
 
         it("refuses a bad command line with exit 2 and a pointer to --help", async function () {
             for (const [args, message] of [
-                [[], /no command given/],
                 [["check"], /no file given/],
                 [["scan", "x.json"], /unknown command "scan"/],
                 [["check", "x.json", "--bogus"], /Unknown option '--bogus'/],
-                [["check", "x.json", "--format", "xml"], /--format must be one of text, json, sarif \(got "xml"\)/],
+                [["check", "x.json", "--format", "xml"], /--format must be one of text, json, sarif, junit, github \(got "xml"\)/],
                 [["check", "x.json", "--policy-pack-config", "a.json", "--policy-pack-config", "b.json"], /must match the number of policy packs \(1: the bundled one\)/],
             ] as const) {
                 const r = await run([...args]);
@@ -105,10 +61,10 @@ describe("vpce-guard check (the CLI)", function () {
             assert.equal(r.code, 1, r.stderr);
             assert.equal(r.stderr, "", "no progress when stderr is not a terminal");
             assert.match(r.stdout, /^vpce-guard: vpce-guard v0\.1\.0 on network\/dev \(examples\/network-dev\.export\.json, stack export\) \(9 resources\)\n/);
-            assert.match(r.stdout, /aws:ec2\/vpcEndpoint:VpcEndpoint: s3 {2}\(line \d+\)\n {8}- \[mandatory\] {2}vpce-gateway-principal\n/);
+            assert.match(r.stdout, /aws:ec2\/vpcEndpoint:VpcEndpoint: s3 {2}\(index\.ts:28\)\n {8}- \[mandatory\] {2}vpce-gateway-principal\n/);
             assert.match(r.stdout, /- \[advisory\] {2}vpce-policy-explicit/);
             assert.match(r.stdout, /Notes:\n {4}- 1 encrypted secret value could not be decrypted/);
-            assert.match(r.stdout, /\nSummary: 1 mandatory, 2 advisory violation\(s\) on 3 resource\(s\)\.\n$/);
+            assert.match(r.stdout, /\nSummary: 1 mandatory, 2 advisory violation\(s\) on 3 resource\(s\)\.\nChecked: 9 resources, 6 passed\.\n$/);
         });
 
         it("npm start runs the same audit and exits 0 whatever it finds", async function () {
@@ -219,20 +175,21 @@ describe("vpce-guard check (the CLI)", function () {
             const report = json(r);
             assert.equal(report.reportVersion, 1);
             assert.deepEqual(report.tool, { name: "vpce-guard", version: "0.1.0" });
-            assert.deepEqual(report.summary, { stacks: 1, mandatory: 1, advisory: 2, resources: 3, analysedResources: 9, violations: 3, passed: false });
+            assert.deepEqual(report.summary, { stacks: 1, mandatory: 1, advisory: 2, resources: 3, passedResources: 6, baselined: 0, analysedResources: 9, violations: 3, passed: false });
             const v = report.stacks[0].violations[0];
             assert.equal(v.policy, "vpce-gateway-principal");
             assert.equal(v.resourceName, "s3");
             assert.equal(typeof v.line, "number");
         });
 
-        it("SARIF 2.1.0 to a file with --output, nothing on stdout", async function () {
+        it("SARIF 2.1.0 to a file with --output, the text report still on stdout for the CI log", async function () {
             const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vpce-guard-cli-"));
             try {
                 const out = path.join(dir, "report.sarif");
                 const r = await run(["check", exampleExport, "--format", "sarif", "--output", out]);
                 assert.equal(r.code, 1, r.stderr);
-                assert.equal(r.stdout, "");
+                assert.match(r.stdout, /^vpce-guard: vpce-guard v0\.1\.0 on network\/dev/);
+                assert.match(r.stdout, /Summary: 1 mandatory, 2 advisory violation\(s\)/);
                 const log = JSON.parse(fs.readFileSync(out, "utf8"));
                 assert.equal(log.version, "2.1.0");
                 assert.match(log.$schema, /sarif-schema-2\.1\.0\.json$/);
@@ -249,9 +206,10 @@ describe("vpce-guard check (the CLI)", function () {
                 for (const result of run0.results) {
                     assert.equal(typeof result.message.text, "string");
                     assert.match(result.locations[0].logicalLocations[0].fullyQualifiedName, /^urn:pulumi:dev::network::/);
-                    assert.equal(result.locations[0].physicalLocation.artifactLocation.uri, exampleExport);
+                    assert.equal(result.locations[0].physicalLocation.artifactLocation.uri, "index.ts", "the program's file");
+                    assert.equal(result.relatedLocations[0].physicalLocation.artifactLocation.uri, exampleExport, "the export's line as related location");
                 }
-                assert.equal(run0.invocations[0].toolExecutionNotifications.length, 1);
+                assert.deepEqual(run0.invocations[0].toolExecutionNotifications.map((n: any) => n.message.text.replace(/:.*/s, "")), ["network/dev", "network/dev"]);
             } finally {
                 fs.rmSync(dir, { recursive: true, force: true });
             }

@@ -40,7 +40,7 @@ function document(stack: string, file: string, names: string[], extra: Partial<S
     const resources = names.map((n) => ({ urn: urn(stack, endpoint, n), type: endpoint, inputs: {} }));
     return {
         file, kind: "export", stack, project: "network", resources,
-        lines: Object.fromEntries(resources.map((r, i) => [r.urn, 10 * (i + 1)])),
+        lines: Object.fromEntries(resources.map((r, i) => [r.urn, 10 * (i + 1)])), sources: {},
         dryRun: false, config: {}, secrets: { encrypted: 0, redacted: 0, decrypted: 0 }, pendingDeletes: 0, notes: [],
         ...extra,
     };
@@ -102,9 +102,9 @@ describe("audit report model", function () {
     });
 
     it("counts per stack and in total; passed means no mandatory violation", function () {
-        assert.deepEqual(report.stacks[0].summary, { mandatory: 2, advisory: 2, resources: 2 });
-        assert.deepEqual(report.stacks[1].summary, { mandatory: 0, advisory: 0, resources: 0 });
-        assert.deepEqual(report.summary, { stacks: 2, mandatory: 2, advisory: 2, resources: 2, analysedResources: 4, violations: 4, passed: false });
+        assert.deepEqual(report.stacks[0].summary, { mandatory: 2, advisory: 2, resources: 2, passedResources: 1, baselined: 0 });
+        assert.deepEqual(report.stacks[1].summary, { mandatory: 0, advisory: 0, resources: 0, passedResources: 1, baselined: 0 });
+        assert.deepEqual(report.summary, { stacks: 2, mandatory: 2, advisory: 2, resources: 2, passedResources: 2, baselined: 0, analysedResources: 4, violations: 4, passed: false });
         const clean = buildAuditReport(tool, [{ document: document("prod", "p.json", ["s3"]), packs: [packRun([diagnostic("prod", "s3", "vpce-private-dns", "advisory", "x")])] }]);
         assert.equal(clean.summary.passed, true);
     });
@@ -129,10 +129,10 @@ describe("text report", function () {
         assert.equal(text.split("\n\n")[0], "vpce-guard: vpce-guard v0.1.0 on network/dev (stacks/dev.json, stack export) (3 resources)");
         assert.ok(text.includes([
             "Policy violations:",
-            "    aws:ec2/vpcEndpoint:VpcEndpoint: s3  (line 10)",
+            "    aws:ec2/vpcEndpoint:VpcEndpoint: s3  (line 10 of stacks/dev.json)",
             "        - [mandatory]  vpce-policy-json",
             "          Statement[0]: \"Effect\" is \"allow\".",
-            "    aws:ec2/vpcEndpoint:VpcEndpoint: sts  (line 20)",
+            "    aws:ec2/vpcEndpoint:VpcEndpoint: sts  (line 20 of stacks/dev.json)",
             "        - [mandatory]  vpce-policy-json",
             "          line 1, column 98: expected a property name.",
             "        - [advisory]  vpce-policy-explicit",
@@ -144,11 +144,12 @@ describe("text report", function () {
             "    - 1 encrypted secret value could not be decrypted and was treated as unknown.",
             "",
             "Summary: 2 mandatory, 2 advisory violation(s) on 2 resource(s).",
+            "Checked: 3 resources, 1 passed.",
         ].join("\n")), text);
     });
 
     it("says so when a stack is clean, and totals several stacks", function () {
-        assert.ok(text.includes("on network/prod (stacks/prod.json, stack export) (1 resource)\n\nNo policy violations.\n\nSummary: 0 violation(s) on 0 resource(s)."), text);
+        assert.ok(text.includes("on network/prod (stacks/prod.json, stack export) (1 resource)\n\nNo policy violations.\n\nSummary: 0 violation(s) on 0 resource(s).\nChecked: 1 resource, 1 passed."), text);
         assert.ok(text.endsWith("Total: 2 mandatory, 2 advisory violation(s) on 2 resource(s) in 2 stacks.\n"), text);
     });
 
@@ -168,7 +169,7 @@ describe("JSON report", function () {
             "name", "project", "stack", "file", "kind", "resourceCount", "pendingDeletes", "secrets", "notes", "violations", "notApplicable", "summary",
         ]);
         assert.deepEqual(Object.keys(parsed.stacks[0].violations[0]), [
-            "policyPack", "policyPackVersion", "policy", "enforcementLevel", "severity", "urn", "resourceType", "resourceName", "line", "message", "phase",
+            "policyPack", "policyPackVersion", "policy", "enforcementLevel", "severity", "urn", "resourceType", "resourceName", "line", "message", "phase", "fingerprint",
         ]);
         assert.deepEqual(Object.keys(parsed.policyPacks[0].policies[0]), [
             "name", "displayName", "description", "enforcementLevel", "severity", "remediationSteps", "policyType",
