@@ -244,6 +244,7 @@ export function describeAnalyzer(ai: pb.AnalyzerInfo, project: PolicyProject): A
         const severity = severityFromWire[p.getSeverity()];
         if (severity) policy.severity = severity;
         if (p.getRemediationSteps()) policy.remediationSteps = p.getRemediationSteps();
+        if (p.getUrl()) policy.url = p.getUrl();
         const schema = p.getConfigschema();
         if (schema) {
             policy.configSchema = { properties: (schema.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown> };

@@ -52,6 +52,8 @@ export interface PolicyDescription {
     enforcementLevel: EnforcementLevel;
     severity?: string;
     remediationSteps?: string;
+    /** Where the policy is documented. */
+    url?: string;
     /** JSON schema: `{ type: "object", properties, required }`, as the pack declared it. */
     configSchema?: { properties: Record<string, unknown>; required?: string[] };
     policyType: "resource" | "stack" | "unknown";

@@ -4,6 +4,7 @@
 
 import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, Severity } from "@pulumi/policy";
 import type { PolicyConfigJSONSchema, PolicyConfigJSONSchemaDefinition } from "@pulumi/policy/schema";
+import { policyDocsUrl } from "./docs-url";
 import { readEndpointPolicy, type EndpointPolicyInput } from "../stack/endpoint-policy";
 import { rememberInputs } from "../stack/inputs-memory";
 import { roleOf } from "../stack/roles";
@@ -189,6 +190,7 @@ export function policyFields(meta: PolicyMetadata) {
         enforcementLevel: meta.enforcementLevel,
         severity: meta.severity,
         remediationSteps: meta.remediationSteps,
+        url: policyDocsUrl(meta.name),
         configSchema: { properties: meta.configProperties },
     };
 }
