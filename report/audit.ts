@@ -185,6 +185,7 @@ function describePack(pack: PackRun): AuditPolicyPack {
                 enforcementLevel: pack.configured[p.name]?.enforcementLevel ?? p.enforcementLevel,
                 ...(p.severity ? { severity: p.severity } : {}),
                 ...(p.remediationSteps ? { remediationSteps: p.remediationSteps } : {}),
+                ...(p.url ? { url: p.url } : {}),
                 policyType: p.policyType,
             };
         }),

@@ -9,7 +9,7 @@
 //     "tool": { "name", "version" },
 //     "policyPacks": [{ "name", "version", "directory", "configFile"?,
 //                       "policies": [{ "name", "displayName"?, "description", "enforcementLevel",
-//                                      "severity"?, "remediationSteps"?, "policyType" }] }],
+//                                      "severity"?, "remediationSteps"?, "url"?, "policyType" }] }],
 //     "stacks": [{ "name", "project"?, "stack"?, "file", "kind": "export" | "checkpoint" | "preview",
 //                  "resourceCount", "pendingDeletes",
 //                  "secrets": { "encrypted", "redacted", "decrypted" }, "notes": [string],

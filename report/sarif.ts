@@ -102,6 +102,7 @@ function rule(policy: AuditPolicy): Record<string, unknown> {
         shortDescription: { text: policy.displayName ?? policy.name },
         fullDescription: { text: policy.description },
         help: { text: help, markdown: help },
+        ...(policy.url ? { helpUri: policy.url } : {}),
         defaultConfiguration: { level: sarifLevel(policy.enforcementLevel), enabled: policy.enforcementLevel !== "disabled" },
         properties,
     };

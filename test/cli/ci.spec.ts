@@ -76,6 +76,9 @@ describe("vpce-guard check in CI", function () {
                 const valid: boolean = validate(JSON.parse(fs.readFileSync(sarif, "utf8")));
                 assert.ok(valid, JSON.stringify(validate.errors, null, 1));
                 assert.equal(log.runs[0].results.length, 3);
+                for (const rule of log.runs[0].tool.driver.rules) {
+                    assert.match(rule.helpUri, new RegExp(`/docs/policies/${rule.id}\\.md$`), "each rule links its page");
+                }
 
                 const xml = fs.readFileSync(junit, "utf8");
                 assert.equal(XMLValidator.validate(xml), true);
