@@ -1,0 +1,94 @@
+// Rules held against what AWS documents (issue #14), through the path the Pulumi CLI uses: the
+// built pack started once by run-policy-pack, configured, Analyze on every resource's inputs and
+// AnalyzeStack on the outputs, preview-shaped and deployed-shaped. Each case cites the document
+// it rests on.
+
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { PolicyPackProcess, nameFromUrn, type Diagnostic, type PolicyPackConfigFile, type RunResult } from "../../engine";
+import { UnknownSentinel } from "../../values/unknown-values";
+import { interfaceEndpoint, ref, sg, shapes, Stack, T, tcpIngress, vpc, type Shape, type Spec } from "../support/stacks";
+import { repoRoot } from "../support/paths";
+
+interface DocumentedCase {
+    /** What AWS documents, and where. */
+    source: string;
+    name: string;
+    policy: string;
+    stack: Spec[];
+    shapes?: Shape[];
+    config?: PolicyPackConfigFile;
+    /** The violations of `policy` expected, as [resource name, message pattern]; none when empty. */
+    expect: [string, RegExp][];
+}
+
+const association = (name: string, endpoint: string, group: unknown, extra: Record<string, unknown> = {}): Spec => ({
+    type: T.association, name, inputs: { vpcEndpointId: ref(endpoint), securityGroupId: group, ...extra }, computed: { id: `a-${name}` },
+});
+const endpointGroup = sg("endpoints", { ingress: [tcpIngress(443, { cidrBlocks: ["10.0.0.0/16"] })] });
+
+const replaceDefaultDoc = "Terraform/Pulumi aws.ec2.SecurityGroupAssociation, replaceDefaultAssociation (default false): \"whether this association should replace the association with the VPC's default security group that is created when no security groups are specified during VPC endpoint creation\"; EC2 CreateVpcEndpoint SecurityGroupIds: \"If this parameter is not specified, we use the default security group for the VPC.\"";
+
+const cases: DocumentedCase[] = [
+    {
+        source: replaceDefaultDoc,
+        name: "an association without replaceDefaultAssociation keeps the VPC's default group",
+        policy: "vpce-interface-security-groups",
+        stack: [vpc(), endpointGroup, { ...interfaceEndpoint("sts", "sts"), deployedOutputs: { securityGroupIds: ["sg-0defaultmain", "sg-0endpoints"] } }, association("sts-sg", "sts", ref("endpoints"))],
+        expect: [["sts", /created without `securityGroupIds`.*"sts-sg".*default group stays attached/]],
+    },
+    {
+        source: replaceDefaultDoc,
+        name: "an association with replaceDefaultAssociation: true replaces it",
+        policy: "vpce-interface-security-groups",
+        stack: [vpc(), endpointGroup, interfaceEndpoint("sts", "sts"), association("sts-sg", "sts", ref("endpoints"), { replaceDefaultAssociation: true })],
+        expect: [],
+    },
+    {
+        source: replaceDefaultDoc,
+        name: "replaceDefaultAssociation not known in preview gives no verdict",
+        policy: "vpce-interface-security-groups",
+        stack: [vpc(), endpointGroup, interfaceEndpoint("sts", "sts"), association("sts-sg", "sts", ref("endpoints"), { replaceDefaultAssociation: UnknownSentinel.bool })],
+        shapes: ["preview"],
+        expect: [],
+    },
+];
+
+async function runStack(pack: PolicyPackProcess, stack: Stack, shape: Shape, config?: PolicyPackConfigFile): Promise<RunResult> {
+    await pack.configure(config ?? { all: "mandatory" });
+    const resources = stack.engineResources(shape);
+    const result: RunResult = { diagnostics: [], notApplicable: [] };
+    for (const r of resources) result.diagnostics.push(...(await pack.analyze(r)).diagnostics);
+    const s = await pack.analyzeStack(resources);
+    result.diagnostics.push(...s.diagnostics);
+    result.notApplicable.push(...s.notApplicable);
+    return result;
+}
+
+const show = (ds: Diagnostic[]) => ds.map((d) => `${d.policyName} @ ${d.urn}: ${d.message}`).join("\n");
+
+describe("rules against AWS's documented behaviour, through the engine", function () {
+    this.timeout(120000);
+    let pack: PolicyPackProcess;
+
+    before(async function () {
+        assert.ok(fs.existsSync(path.join(repoRoot, "bin", "policies", "vpce-interface-security-groups.js")), `the pack is not built: run npx tsc -p tsconfig.json in ${repoRoot}`);
+        pack = await PolicyPackProcess.start(repoRoot);
+    });
+    after(async function () {
+        await pack?.close();
+    });
+
+    for (const c of cases) {
+        for (const shape of c.shapes ?? shapes) {
+            it(`${c.policy}: ${c.name} [${shape}]`, async function () {
+                const result = await runStack(pack, Stack.of(c.stack), shape, c.config);
+                for (const d of result.diagnostics) assert.doesNotMatch(d.message, /can't run policy|could not evaluate/i, show([d]));
+                const mine = result.diagnostics.filter((d) => d.policyName === c.policy);
+                assert.deepStrictEqual(mine.map((d) => nameFromUrn(d.urn)), c.expect.map(([on]) => on), `${c.source}\n${show(mine)}`);
+                c.expect.forEach(([, says], i) => assert.match(mine[i].message, says));
+            });
+        }
+    }
+});
