@@ -4,6 +4,7 @@
 // an interface endpoint listens on. Facts from AWS-FACTS.md; config overrides are suffix lists.
 
 import { iamPrefixKnown } from "../iam/actions";
+import crossServiceTable from "./data/cross-service-actions.json";
 
 export interface ServiceName {
     /** The name as given. */
@@ -125,6 +126,24 @@ export async function iamPrefixesFor(service: ServiceName, extraPrefixes?: Reado
         for (const p of extra) if (typeof p === "string" && p.trim() !== "") prefixes.add(p.trim().toLowerCase());
     }
     return [...prefixes];
+}
+
+/** One documented cross-service entry: actions of another service that pass through this service's endpoint. */
+export interface CrossServiceActions {
+    suffix: string;
+    actions: readonly string[];
+    /** The AWS page that shows them in this endpoint's policy. */
+    source: string;
+}
+
+const crossServiceEntries: readonly CrossServiceActions[] = crossServiceTable.entries;
+
+/**
+ * Actions of other services that AWS's endpoint-policy examples for this service include (e.g.
+ * CodeArtifact's `sts:GetServiceBearerToken`), from stack/data/cross-service-actions.json.
+ */
+export function crossServiceActions(service: ServiceName): readonly CrossServiceActions[] {
+    return service.customer ? [] : crossServiceEntries.filter((e) => e.suffix === service.suffix);
 }
 
 /** Suffixes of services known to take endpoint policies (AWS-FACTS.md). */

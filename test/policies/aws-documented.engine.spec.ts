@@ -8,7 +8,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { PolicyPackProcess, nameFromUrn, type Diagnostic, type PolicyPackConfigFile, type RunResult } from "../../engine";
 import { UnknownSentinel } from "../../values/unknown-values";
-import { interfaceEndpoint, ref, sg, shapes, Stack, T, tcpIngress, vpc, type Shape, type Spec } from "../support/stacks";
+import { codeArtifactExample } from "../support/cases";
+import { gatewayEndpoint, interfaceEndpoint, ref, sg, shapes, Stack, T, tcpIngress, vpc, type Shape, type Spec } from "../support/stacks";
 import { repoRoot } from "../support/paths";
 
 interface DocumentedCase {
@@ -52,6 +53,20 @@ const cases: DocumentedCase[] = [
         stack: [vpc(), endpointGroup, interfaceEndpoint("sts", "sts"), association("sts-sg", "sts", ref("endpoints"), { replaceDefaultAssociation: UnknownSentinel.bool })],
         shapes: ["preview"],
         expect: [],
+    },
+    {
+        source: "AWS CodeArtifact User Guide, \"Create a VPC endpoint policy for CodeArtifact\" (https://docs.aws.amazon.com/codeartifact/latest/ug/create-vpc-endoint-policy.html): its example policy includes sts:GetServiceBearerToken",
+        name: "AWS's CodeArtifact endpoint policy keeps sts:GetServiceBearerToken",
+        policy: "vpce-policy-service-actions",
+        stack: [vpc(), endpointGroup, interfaceEndpoint("codeartifact", "codeartifact.api", { securityGroupIds: [ref("endpoints")], policy: JSON.stringify(codeArtifactExample) })],
+        expect: [],
+    },
+    {
+        source: "IAM JSON policy grammar (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html): an action block is \"*\" or a list of action strings; vpce-policy-json (SPEC rule 1) rejects an empty one, so advice must never empty a NotAction",
+        name: "a NotAction of other services only is explained, not emptied",
+        policy: "vpce-policy-service-actions",
+        stack: [vpc(), gatewayEndpoint("s3", "s3", { policy: JSON.stringify({ Statement: [{ Sid: "AllButQueues", Effect: "Allow", Principal: "*", NotAction: ["sqs:*"], Resource: "*" }] }) })],
+        expect: [["s3", /Statement\[0\] \("AllButQueues"\): NotAction names only "sqs:\*".*every action of "s3:\*".*`"Action": "s3:\*"`/]],
     },
 ];
 

@@ -1,6 +1,7 @@
 import * as assert from "assert";
+import { actionPatternMatches, splitAction } from "../../iam/actions";
 import {
-    iamPrefixesFor, interfacePorts, parseServiceName, policySupport, type ServiceName,
+    crossServiceActions, iamPrefixesFor, interfacePorts, parseServiceName, policySupport, type ServiceName,
 } from "../../stack/service-catalogue";
 
 const names: [string, Partial<ServiceName> | undefined][] = [
@@ -86,6 +87,35 @@ describe("service catalogue", () => {
             const unknown = parseServiceName("com.amazonaws.us-east-1.new-thing");
             assert.ok(unknown);
             assert.deepStrictEqual(await iamPrefixesFor(unknown, { "new-thing": ["newthing", 3] }), ["newthing"]);
+        });
+    });
+
+    describe("cross-service actions (stack/data/cross-service-actions.json)", () => {
+        it("gives CodeArtifact's sts:GetServiceBearerToken on both CodeArtifact endpoints, and nothing to a customer service", () => {
+            for (const name of ["com.amazonaws.us-east-1.codeartifact.api", "com.amazonaws.us-east-1.codeartifact.repositories"]) {
+                const service = parseServiceName(name);
+                assert.ok(service);
+                assert.deepStrictEqual(crossServiceActions(service).flatMap((e) => e.actions), ["sts:GetServiceBearerToken"]);
+            }
+            const customer = parseServiceName("com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0");
+            assert.ok(customer);
+            assert.deepStrictEqual(crossServiceActions(customer), []);
+        });
+        it("every entry cites an AWS page and names real actions of another service", async () => {
+            const table = (await import("../../stack/data/cross-service-actions.json")).entries;
+            assert.ok(table.length > 0);
+            for (const entry of table) {
+                assert.match(entry.source, /^https:\/\/docs\.aws\.amazon\.com\//, entry.suffix);
+                const service = parseServiceName(`com.amazonaws.us-east-1.${entry.suffix}`);
+                assert.ok(service);
+                const own = await iamPrefixesFor(service);
+                for (const action of entry.actions) {
+                    const split = splitAction(action);
+                    assert.ok(split, action);
+                    assert.ok(!own.includes(split.prefix.toLowerCase()), `${action} is the endpoint's own service`);
+                    assert.strictEqual(await actionPatternMatches(split.prefix.toLowerCase(), split.action), true, `${action} is not in the IAM catalogue`);
+                }
+            }
         });
     });
 
