@@ -51,6 +51,21 @@ export function parseServiceName(name: unknown): ServiceName | undefined {
     return { name, suffix, ...(region === undefined ? {} : { region }), customer: false, fips };
 }
 
+/** Region prefixes of the partitions other than `aws`, longest first. */
+const regionPartitions: readonly [string, string][] = [
+    ["us-isob-", "aws-iso-b"], ["us-isof-", "aws-iso-f"], ["eu-isoe-", "aws-iso-e"], ["us-iso-", "aws-iso"], ["us-gov-", "aws-us-gov"], ["cn-", "aws-cn"],
+];
+
+/** The ARN partition of an AWS service's endpoint (`aws`, `aws-cn`, `aws-us-gov`, …), from its Region or name. */
+export function partitionOf(service: ServiceName): string {
+    const lower = service.name.trim().toLowerCase();
+    if (lower.startsWith("cn.com.amazonaws.")) return "aws-cn";
+    if (lower.startsWith("gov.ic.c2s.")) return "aws-iso";
+    if (lower.startsWith("gov.sgov.sc2s.")) return "aws-iso-b";
+    const region = service.region ?? "";
+    return regionPartitions.find(([prefix]) => region.startsWith(prefix))?.[1] ?? "aws";
+}
+
 /** A config suffix as the catalogue compares it: lower case, without `-fips`. */
 export function normaliseSuffix(suffix: string): string {
     return suffix.trim().toLowerCase().split(".").map((l) => (l.endsWith("-fips") ? l.slice(0, -"-fips".length) : l)).join(".");

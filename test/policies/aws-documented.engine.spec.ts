@@ -31,6 +31,12 @@ const endpointGroup = sg("endpoints", { ingress: [tcpIngress(443, { cidrBlocks: 
 
 const replaceDefaultDoc = "Terraform/Pulumi aws.ec2.SecurityGroupAssociation, replaceDefaultAssociation (default false): \"whether this association should replace the association with the VPC's default security group that is created when no security groups are specified during VPC endpoint creation\"; EC2 CreateVpcEndpoint SecurityGroupIds: \"If this parameter is not specified, we use the default security group for the VPC.\"";
 
+const gatewayPrincipalDoc = "AWS PrivateLink guide, \"Control access to VPC endpoints using endpoint policies\", Principals for gateway endpoints (https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html): \"With gateway endpoints, the Principal element must be set to *. To specify a principal, use the aws:PrincipalArn condition key\"; an account ID or :root ARN names \"the AWS account root user only, not all users and roles for the account\"";
+const gatewayPolicy = (deny: Record<string, unknown>) => JSON.stringify({ Statement: [
+    { Sid: "Read", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*" },
+    { Sid: "NoDeletes", Effect: "Deny", Action: "s3:DeleteObject", Resource: "arn:aws:s3:::b/*", ...deny },
+] });
+
 const cases: DocumentedCase[] = [
     {
         source: replaceDefaultDoc,
@@ -67,6 +73,20 @@ const cases: DocumentedCase[] = [
         policy: "vpce-policy-service-actions",
         stack: [vpc(), gatewayEndpoint("s3", "s3", { policy: JSON.stringify({ Statement: [{ Sid: "AllButQueues", Effect: "Allow", Principal: "*", NotAction: ["sqs:*"], Resource: "*" }] }) })],
         expect: [["s3", /Statement\[0\] \("AllButQueues"\): NotAction names only "sqs:\*".*every action of "s3:\*".*`"Action": "s3:\*"`/]],
+    },
+    {
+        source: gatewayPrincipalDoc,
+        name: "a NotPrincipal in a gateway endpoint's Deny",
+        policy: "vpce-gateway-principal",
+        stack: [vpc(), gatewayEndpoint("s3", "s3", { policy: gatewayPolicy({ NotPrincipal: { AWS: "arn:aws:iam::111122223333:role/admin" } }) })],
+        expect: [["s3", /Statement\[1\] \("NoDeletes"\): NotPrincipal \{"AWS": "arn:aws:iam::111122223333:role\/admin"\} is not supported in a gateway endpoint policy.*"ArnNotLike"/]],
+    },
+    {
+        source: gatewayPrincipalDoc,
+        name: "an account principal in a Deny denies only the root user, and the fix keeps the aws-cn partition",
+        policy: "vpce-gateway-principal",
+        stack: [vpc(), gatewayEndpoint("s3", "s3", { serviceName: "com.amazonaws.cn-north-1.s3", policy: gatewayPolicy({ Principal: { AWS: "arn:aws-cn:iam::111122223333:root" } }) })],
+        expect: [["s3", /denies only the root user of account 111122223333.*"arn:aws-cn:iam::111122223333:role\/\*"/]],
     },
 ];
 
