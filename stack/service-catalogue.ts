@@ -5,6 +5,7 @@
 
 import { iamPrefixKnown } from "../iam/actions";
 import crossServiceTable from "./data/cross-service-actions.json";
+import portTable from "./data/interface-ports.json";
 
 export interface ServiceName {
     /** The name as given. */
@@ -199,21 +200,38 @@ export function policySupport(service: ServiceName, overrides: PolicySupportOver
     return "unknown";
 }
 
-/** Amazon Keyspaces speaks CQL on 9142; every other AWS service HTTPS. */
-const servicePorts: Readonly<Record<string, readonly number[]>> = { cassandra: [9142] };
-export const defaultInterfacePorts: readonly number[] = [443];
+/** The ports an interface endpoint must admit: all of them, or (`anyOne`) any one. */
+export interface PortRequirement {
+    ports: number[];
+    anyOne: boolean;
+    /** Where AWS documents them; undefined for config ports. */
+    source?: string;
+}
+
+const portEntries: readonly { suffix: string; ports: readonly number[]; anyOne: boolean; source: string }[] = portTable.entries;
+export const defaultInterfacePorts: readonly number[] = portTable.default.ports;
 
 /**
- * The TCP ports an interface endpoint to `service` must admit: config `ports[suffix]` first, else
- * the catalogue's. Undefined for a customer service without config (its NLB listener decides).
+ * What an interface endpoint to `service` must admit: config `ports[suffix]` first (every port
+ * listed), else the port table (stack/data/interface-ports.json: SES SMTP on any of 25, 465, 587,
+ * 2465, 2587; Keyspaces 9142; …), else HTTPS 443. Undefined for a customer service without config
+ * (its NLB listener decides).
  */
-export function interfacePorts(service: ServiceName, overrides?: Readonly<Record<string, unknown>>): number[] | undefined {
+export function interfacePortRequirement(service: ServiceName, overrides?: Readonly<Record<string, unknown>>): PortRequirement | undefined {
     for (const [suffix, ports] of Object.entries(overrides ?? {})) {
         const key = normaliseSuffix(suffix);
         if (key !== service.suffix && key !== service.name.toLowerCase()) continue;
         const list = (Array.isArray(ports) ? ports : [ports]).filter((p): p is number => Number.isInteger(p) && p >= 0 && p <= 65535);
-        if (list.length > 0) return list;
+        if (list.length > 0) return { ports: list, anyOne: false };
     }
     if (service.customer) return undefined;
-    return [...(servicePorts[service.suffix] ?? defaultInterfacePorts)];
+    const entry = portEntries.find((e) => e.suffix === service.suffix);
+    return entry === undefined
+        ? { ports: [...defaultInterfacePorts], anyOne: false, source: portTable.default.source }
+        : { ports: [...entry.ports], anyOne: entry.anyOne, source: entry.source };
+}
+
+/** The ports of `interfacePortRequirement`. */
+export function interfacePorts(service: ServiceName, overrides?: Readonly<Record<string, unknown>>): number[] | undefined {
+    return interfacePortRequirement(service, overrides)?.ports;
 }

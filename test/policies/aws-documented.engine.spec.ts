@@ -37,6 +37,9 @@ const gatewayPolicy = (deny: Record<string, unknown>) => JSON.stringify({ Statem
     { Sid: "NoDeletes", Effect: "Deny", Action: "s3:DeleteObject", Resource: "arn:aws:s3:::b/*", ...deny },
 ] });
 
+const ipFamilyDoc = "AWS PrivateLink guide, \"IP address types\" (https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html#aws-service-ip-address-type): \"If an interface VPC endpoint supports IPv4, the endpoint network interfaces have IPv4 addresses. If an interface VPC endpoint supports IPv6, the endpoint network interfaces have IPv6 addresses.\" Security group CIDR rules are of one family (https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html)";
+const dualStackVpc: Spec = { ...vpc(), inputs: { ...vpc().inputs, assignGeneratedIpv6CidrBlock: true }, computed: { ...vpc().computed, ipv6CidrBlock: "2600:1f18:abc:ff00::/56" } };
+
 const cases: DocumentedCase[] = [
     {
         source: replaceDefaultDoc,
@@ -87,6 +90,42 @@ const cases: DocumentedCase[] = [
         policy: "vpce-gateway-principal",
         stack: [vpc(), gatewayEndpoint("s3", "s3", { serviceName: "com.amazonaws.cn-north-1.s3", policy: gatewayPolicy({ Principal: { AWS: "arn:aws-cn:iam::111122223333:root" } }) })],
         expect: [["s3", /denies only the root user of account 111122223333.*"arn:aws-cn:iam::111122223333:role\/\*"/]],
+    },
+    {
+        source: "Amazon SES Developer Guide, \"Setting up VPC endpoints with Amazon SES\" (https://docs.aws.amazon.com/ses/latest/dg/send-email-set-up-vpc-endpoints.html): \"You can use any of the following port numbers: 25, 465, 587, 2465, or 2587.\"",
+        name: "an SES SMTP endpoint admitting 587 only",
+        policy: "vpce-endpoint-ingress",
+        stack: [vpc(), sg("smtp-group", { ingress: [tcpIngress(587, { cidrBlocks: ["10.0.0.0/16"] })] }), interfaceEndpoint("smtp", "email-smtp", { securityGroupIds: [ref("smtp-group")] })],
+        expect: [],
+    },
+    {
+        source: "Amazon SES Developer Guide (as above): the SMTP endpoint listens on 25, 465, 587, 2465 and 2587, not on HTTPS",
+        name: "an SES SMTP endpoint admitting only 443",
+        policy: "vpce-endpoint-ingress",
+        stack: [vpc(), endpointGroup, interfaceEndpoint("smtp", "email-smtp", { securityGroupIds: [ref("endpoints")] })],
+        expect: [["smtp", /no ingress rule that admits TCP 25, 465, 587, 2465 or 2587 from inside the VPC/]],
+    },
+    {
+        source: ipFamilyDoc,
+        name: "an ipv4 endpoint (the type not set) admitted only from the VPC's IPv6 block",
+        policy: "vpce-endpoint-ingress",
+        stack: [dualStackVpc, sg("v6-only", { ingress: [tcpIngress(443, { ipv6CidrBlocks: ["2600:1f18:abc:ff00::/56"] })] }), interfaceEndpoint("sts", "sts", { securityGroupIds: [ref("v6-only")] })],
+        expect: [["sts", /admit TCP 443 only from IPv6 sources, but the endpoint's `ipAddressType` is ipv4.*"dualstack"/]],
+    },
+    {
+        source: ipFamilyDoc,
+        name: "a dualstack endpoint admitted from the VPC's IPv6 block",
+        policy: "vpce-endpoint-ingress",
+        stack: [dualStackVpc, sg("v6-only", { ingress: [tcpIngress(443, { ipv6CidrBlocks: ["2600:1f18:abc:ff00::/56"] })] }), interfaceEndpoint("sts", "sts", { securityGroupIds: [ref("v6-only")], ipAddressType: "dualstack" })],
+        expect: [],
+    },
+    {
+        source: ipFamilyDoc,
+        name: "ipAddressType not known in preview gives no family verdict",
+        policy: "vpce-endpoint-ingress",
+        stack: [dualStackVpc, sg("v6-only", { ingress: [tcpIngress(443, { ipv6CidrBlocks: ["2600:1f18:abc:ff00::/56"] })] }), interfaceEndpoint("sts", "sts", { securityGroupIds: [ref("v6-only")], ipAddressType: UnknownSentinel.string })],
+        shapes: ["preview"],
+        expect: [],
     },
 ];
 
