@@ -127,6 +127,20 @@ const cases: DocumentedCase[] = [
         shapes: ["preview"],
         expect: [],
     },
+    {
+        source: "Amazon VPC User Guide, security group rules (https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html): a group's rules are aggregated and traffic passes when a rule allows it, so 0.0.0.0/1 and 128.0.0.0/1 together reach every IPv4 address, the S3 prefix list's included",
+        name: "egress to 0.0.0.0/1 plus 128.0.0.0/1 reaches the gateway endpoint",
+        policy: "vpce-gateway-egress",
+        stack: [vpc(), gatewayEndpoint("s3", "s3"), sg("app", { egress: [tcpIngress(443, { cidrBlocks: ["0.0.0.0/1"] }), tcpIngress(443, { cidrBlocks: ["128.0.0.0/1"] })] })],
+        expect: [],
+    },
+    {
+        source: "as above: 0.0.0.0/1 plus 128.0.0.0/2 leaves 192.0.0.0/2 out",
+        name: "egress to 0.0.0.0/1 plus 128.0.0.0/2 does not",
+        policy: "vpce-gateway-egress",
+        stack: [vpc(), gatewayEndpoint("s3", "s3"), sg("app", { egress: [tcpIngress(443, { cidrBlocks: ["0.0.0.0/1", "128.0.0.0/2"] })] })],
+        expect: [["app", /none admits TCP 443 to "com\.amazonaws\.eu-west-1\.s3"/]],
+    },
 ];
 
 async function runStack(pack: PolicyPackProcess, stack: Stack, shape: Shape, config?: PolicyPackConfigFile): Promise<RunResult> {
