@@ -9,6 +9,7 @@ import * as path from "path";
 import { PolicyPackProcess, nameFromUrn, type Diagnostic, type PolicyPackConfigFile, type RunResult } from "../../engine";
 import { UnknownSentinel } from "../../values/unknown-values";
 import { codeArtifactExample } from "../support/cases";
+import { awsPerimeterExamples, exampleOrgId, thirdPartyAccountIds } from "../support/document-policies";
 import { gatewayEndpoint, interfaceEndpoint, ref, sg, shapes, Stack, T, tcpIngress, vpc, type Shape, type Spec } from "../support/stacks";
 import { repoRoot } from "../support/paths";
 
@@ -39,6 +40,8 @@ const gatewayPolicy = (deny: Record<string, unknown>) => JSON.stringify({ Statem
 
 const ipFamilyDoc = "AWS PrivateLink guide, \"IP address types\" (https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html#aws-service-ip-address-type): \"If an interface VPC endpoint supports IPv4, the endpoint network interfaces have IPv4 addresses. If an interface VPC endpoint supports IPv6, the endpoint network interfaces have IPv6 addresses.\" Security group CIDR rules are of one family (https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html)";
 const dualStackVpc: Spec = { ...vpc(), inputs: { ...vpc().inputs, assignGeneratedIpv6CidrBlock: true }, computed: { ...vpc().computed, ipv6CidrBlock: "2600:1f18:abc:ff00::/56" } };
+
+const perimeterConfig: PolicyPackConfigFile = { "all": "mandatory", "vpce-data-perimeter": { organizationIds: [exampleOrgId], accountIds: thirdPartyAccountIds } };
 
 const cases: DocumentedCase[] = [
     {
@@ -140,6 +143,30 @@ const cases: DocumentedCase[] = [
         policy: "vpce-gateway-egress",
         stack: [vpc(), gatewayEndpoint("s3", "s3"), sg("app", { egress: [tcpIngress(443, { cidrBlocks: ["0.0.0.0/1", "128.0.0.0/2"] })] })],
         expect: [["app", /none admits TCP 443 to "com\.amazonaws\.eu-west-1\.s3"/]],
+    },
+    ...awsPerimeterExamples().map((example): DocumentedCase => ({
+        source: `aws-samples/data-perimeter-policy-examples ${example.path} at ${example.commit}, as it is (placeholders filled)`,
+        name: `AWS's ${example.file} passes when configured with its organization and partners`,
+        policy: "vpce-data-perimeter",
+        stack: [vpc(), gatewayEndpoint("ep", "s3", { policy: JSON.stringify(example.document) })],
+        config: perimeterConfig,
+        expect: [],
+    })),
+    {
+        source: "as above: AWS's AllowRequestsToAWSOwnedResources statement with a customer bucket added is no longer exempt",
+        name: "a customer bucket among AWS-owned ones is named",
+        policy: "vpce-data-perimeter",
+        stack: [vpc(), gatewayEndpoint("s3", "s3", { policy: JSON.stringify({ Statement: [{ Sid: "Downloads", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: ["arn:aws:s3:::aws-cli/*", "arn:aws:s3:::my-bucket/*"] }] }) })],
+        config: perimeterConfig,
+        expect: [["s3", /Statement\[0\] \("Downloads"\) allows requests from any principal to "arn:aws:s3:::my-bucket\/\*", which is not a resource AWS owns/]],
+    },
+    {
+        source: "IAM User Guide, aws:PrincipalOrgPaths (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgpaths)",
+        name: "aws:PrincipalOrgPaths under the listed organization binds the statement",
+        policy: "vpce-data-perimeter",
+        stack: [vpc(), gatewayEndpoint("s3", "s3", { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:*", Resource: "*", Condition: { "ForAnyValue:StringLike": { "aws:PrincipalOrgPaths": [`${exampleOrgId}/r-ab12/ou-ab12-11111111/*`] } } }] }) })],
+        config: perimeterConfig,
+        expect: [],
     },
 ];
 
