@@ -1,53 +1,43 @@
 // Resources that AWS owns and that workloads reach through VPC endpoints: S3 buckets that hold
-// packages, agents and service artefacts, and resources published under the `aws` account.
-// Transcribed from aws-samples/data-perimeter-policy-examples, vpc_endpoint_policies/README.md
-// ("AllowRequestsToAWSOwnedResources", "AllowRequestsByOrgsIdentitiesToAWSResources").
+// packages, agents and service artefacts (iam/data/aws-owned-buckets.json, a source per entry: the
+// AllowRequestsToAWSOwnedResources statement of aws-samples/data-perimeter-policy-examples'
+// vpc_endpoint_policies/s3_endpoint_policy.json, and AWS's guides), and resources published under
+// the `aws` account.
 
 import { parseArn } from "./arn";
+import bucketTable from "./data/aws-owned-buckets.json";
 
 // Region names of the public, China and GovCloud/ISO partitions (`us-east-1`, `cn-north-1`,
-// `us-gov-west-1`, `us-isob-east-1`). Deliberately no wildcard: `aws-ssm-*` could be anyone's.
+// `us-gov-west-1`, `us-isob-east-1`). No wildcard in general: `aws-ssm-*` could be anyone's.
 const region = "(?:us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov|us-iso|us-isob)-[a-z]+-[0-9]{1,2}";
 const regionWithoutDashes = "(?:us|eu|ap|sa|ca|me|af|il|mx|cn)[a-z]+[0-9]{1,2}";
 const account = "[0-9]{12}";
+const string = "[a-z0-9]{1,40}";
 
-/** AWS-owned bucket names; `<region>`, `<RegionWithoutDashes>` and `<account>` are placeholders. */
-export const awsOwnedBucketNames: readonly string[] = [
-    // Amazon Linux 2 / 2023 repositories and Kernel Live Patching, Amazon EMR
-    "packages.<region>.amazonaws.com", "repo.<region>.amazonaws.com", "amazonlinux.<region>.amazonaws.com",
-    "amazonlinux-2-repos-<region>", "al2023-repos-<region>-de612dc2", "al2023-<region>",
-    "repo.<region>.emr.amazonaws.com", "prod.<region>.appinfo.src",
-    // AWS Systems Manager
-    "aws-ssm-<region>", "aws-windows-downloads-<region>", "amazon-ssm-<region>", "amazon-ssm-packages-<region>",
-    "<region>-birdwatcher-prod", "aws-ssm-distributor-file-<region>", "aws-ssm-document-attachments-<region>",
-    "patch-baseline-snapshot-<region>", "aws-patchmanager-macos-<region>",
-    // CloudWatch agent, CodeDeploy agent, EC2 Image Builder, ECR image layers
-    "amazoncloudwatch-agent-<region>", "amazoncloudwatch-agent", "aws-codedeploy-<region>",
-    "ec2imagebuilder-toe-<region>-prod", "ec2imagebuilder-managed-resources-<region>-prod",
-    "prod-<region>-starport-layer-bucket",
-    // Application Migration Service, Elastic Disaster Recovery
-    "aws-mgn-clients-<region>", "aws-mgn-clients-hashes-<region>", "aws-mgn-internal-<region>",
-    "aws-mgn-internal-hashes-<region>", "aws-application-migration-service-<region>",
-    "aws-application-migration-service-hashes-<region>", "aws-drs-clients-<region>", "aws-drs-clients-hashes-<region>",
-    "aws-drs-internal-<region>", "aws-drs-internal-hashes-<region>", "aws-elastic-disaster-recovery-<region>",
-    "aws-elastic-disaster-recovery-hashes-<region>",
-    // CloudFormation wait conditions and custom resources, Nitro Enclaves ACM
-    "cloudformation-waitcondition-<region>", "cloudformation-custom-resource-response-<RegionWithoutDashes>",
-    "aws-ec2-enclave-certificate-<region>-prod",
-    // CodeArtifact, Glue Studio, Elastic Beanstalk, SageMaker JumpStart
-    "assets-<account>-<region>", "aws-glue-studio-transforms-<account>-prod-<region>",
-    "elasticbeanstalk-samples-<region>", "elasticbeanstalk-platform-assets-<region>",
-    "elasticbeanstalk-env-resources-<region>", "elasticbeanstalk-<region>", "jumpstart-cache-prod-<region>",
-];
+export interface AwsOwnedBucket {
+    /** The name with placeholders: `<region>`, `<RegionWithoutDashes>`, `<account>`, `<string>`. */
+    bucket: string;
+    /** A key of the table's `sources`. */
+    source: string;
+    /** AWS's guides write it with `*` for the Region; only AWS can own names under amazonaws.com. */
+    regionWildcard?: boolean;
+}
 
-const bucketPattern = new RegExp(`^(?:${awsOwnedBucketNames.map(toPattern).join("|")})$`);
+export const awsOwnedBuckets: readonly AwsOwnedBucket[] = bucketTable.buckets;
 
-function toPattern(name: string): string {
-    return name
+/** AWS-owned bucket names; `<region>`, `<RegionWithoutDashes>`, `<account>` and `<string>` are placeholders. */
+export const awsOwnedBucketNames: readonly string[] = awsOwnedBuckets.map((b) => b.bucket);
+
+const bucketPattern = new RegExp(`^(?:${awsOwnedBuckets.map(toPattern).join("|")})$`);
+
+function toPattern(entry: AwsOwnedBucket): string {
+    const anyRegion = entry.regionWildcard === true && entry.bucket.endsWith(".amazonaws.com") ? `(?:${region}|\\*)` : region;
+    return entry.bucket
         .replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
-        .replace(/<region>/g, region)
+        .replace(/<region>/g, anyRegion)
         .replace(/<RegionWithoutDashes>/g, regionWithoutDashes)
-        .replace(/<account>/g, account);
+        .replace(/<account>/g, account)
+        .replace(/<string>/g, string);
 }
 
 /** Resource types AWS publishes without an account in the ARN (Systems Manager public parameters, documents, runbooks; IoT managed job templates). */

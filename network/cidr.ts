@@ -101,5 +101,43 @@ export function isWorld(cidr: Cidr): boolean {
 
 /** True when the block covers all of IPv4 (`0.0.0.0/0`, however it is written). */
 export function coversIpv4World(cidr: Cidr): boolean {
-    return cidr.family === "ipv4" && cidr.prefix === 0;
+    return unionCovers([cidr], ipv4World);
+}
+
+/**
+ * True when the blocks together hold every address of `target` (`0.0.0.0/1` plus `128.0.0.0/1`
+ * cover `0.0.0.0/0`). Blocks of the other family count for nothing. Splits `target` in halves only
+ * where blocks lie strictly inside it, so the work grows with the blocks, not with the address space.
+ */
+export function unionCovers(blocks: readonly Cidr[], target: Cidr): boolean {
+    return covered(blocks.filter((b) => cidrsOverlap(b, target)), network(target));
+}
+
+function covered(blocks: readonly Cidr[], target: Cidr): boolean {
+    if (blocks.some((b) => cidrContains(b, target))) return true;
+    // Blocks are nested or disjoint: those left overlapping lie strictly inside `target`.
+    const inside = blocks.filter((b) => cidrsOverlap(b, target));
+    if (inside.length === 0) return false;
+    const [low, high] = halves(target);
+    return covered(inside, low) && covered(inside, high);
+}
+
+/** The block with its host bits cleared. */
+function network(cidr: Cidr): Cidr {
+    const bytes = cidr.address.toByteArray();
+    for (let bit = cidr.prefix; bit < bytes.length * 8; bit++) bytes[bit >> 3] &= ~(0x80 >> (bit & 7));
+    return withBytes(bytes, cidr.prefix, cidr.family);
+}
+
+/** The two blocks one bit longer that make up `cidr` (whose host bits are clear). */
+function halves(cidr: Cidr): [Cidr, Cidr] {
+    const bytes = cidr.address.toByteArray();
+    const low = withBytes([...bytes], cidr.prefix + 1, cidr.family);
+    bytes[cidr.prefix >> 3] |= 0x80 >> (cidr.prefix & 7);
+    return [low, withBytes(bytes, cidr.prefix + 1, cidr.family)];
+}
+
+function withBytes(bytes: number[], prefix: number, family: IpFamily): Cidr {
+    const address = ipaddr.fromByteArray(bytes);
+    return { family, address, prefix, text: `${address.toString()}/${prefix}` };
 }

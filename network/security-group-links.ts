@@ -83,16 +83,39 @@ export interface GroupReference {
 export interface EndpointGroups {
     /** `securityGroupIds` on the endpoint. */
     inline: GroupReference;
+    /**
+     * `securityGroupIds` was read from the outputs (the pack never saw the inputs, or they held an
+     * unknown): AWS's read-back, which lists every attached group, the associations' included.
+     */
+    inlineIsReadBack: boolean;
     /** Linked `SecurityGroupAssociation`s and the group each names. */
     associations: GroupReference[];
     /** Some association's endpoint is not known yet: it may be this endpoint's. */
     associationsUncertain: boolean;
 }
 
+/**
+ * Whether an endpoint created without `securityGroupIds` keeps the VPC's default group beside its
+ * associations: true when every linked association leaves `replaceDefaultAssociation` unset or
+ * false (the provider's default), undefined while a flag or an association's endpoint is unknown.
+ * Only an association with `replaceDefaultAssociation: true` swaps the default group out.
+ */
+export function keepsDefaultGroup(groups: EndpointGroups): boolean | undefined {
+    if (groups.inline.resolution.kind !== "absent" || groups.associations.length === 0) return undefined;
+    let unknown = groups.associationsUncertain;
+    for (const association of groups.associations) {
+        const flag = association.holder.property("replaceDefaultAssociation");
+        if (flag.state === "known" && flag.value === true) return false;
+        if (flag.state === "unknown" || (flag.state === "known" && typeof flag.value !== "boolean")) unknown = true;
+    }
+    return unknown ? undefined : true;
+}
+
 export function endpointGroups(graph: StackGraph, endpoint: StackNode): EndpointGroups {
     const referrers = graph.referrers(endpoint, "associationEndpoint");
     return {
         inline: { holder: endpoint, property: "securityGroupIds", resolution: graph.follow(endpoint, "endpointSecurityGroups") },
+        inlineIsReadBack: endpoint.property("securityGroupIds").from === "outputs",
         associations: referrers.nodes.map((a) => ({ holder: a, property: "securityGroupId", resolution: graph.follow(a, "associationSecurityGroup") })),
         associationsUncertain: referrers.uncertain.some((a) => !referrers.nodes.includes(a)),
     };

@@ -1,9 +1,9 @@
 // vpce-data-perimeter: every Allow statement keeps requests inside the organization's data perimeter (SPEC rule 5).
 //
 // A statement is bound to the identity perimeter by a condition (aws:PrincipalOrgID within
-// organizationIds, aws:PrincipalAccount within accountIds, aws:PrincipalArn of listed accounts),
-// by the service-principal exception (Bool aws:PrincipalIsAWSService true), or by a Principal
-// naming only listed accounts' principals. Two shapes from AWS's data-perimeter examples are
+// organizationIds, aws:PrincipalOrgPaths under them, aws:PrincipalAccount within accountIds,
+// aws:PrincipalArn of listed accounts), by the service-principal exception (Bool
+// aws:PrincipalIsAWSService true), or by a Principal naming only listed accounts' principals. Two shapes from AWS's data-perimeter examples are
 // bound otherwise: federated principals (who belong to no organization) by the resource
 // perimeter, and statements reaching only AWS-owned resources (unauthenticated package and agent
 // downloads) by those resources. A Deny statement that refuses every request from outside the
@@ -19,6 +19,7 @@ import { endpointDocumentPolicy, type MessageData } from "../framework/rule";
 
 const messages = {
     identityMissing: "{{statement}} allows requests from any principal: nothing binds it to your organization. Add {{fix}} to its Condition.",
+    notAwsOwned: "{{statement}} allows requests from any principal to {{resource}}, which is not a resource AWS owns (the statement's other resources are), so nothing binds it to your organization. Move that resource to a statement with {{fix}} in its Condition, or remove it.",
     principalOutside: "{{statement}}: \"Principal\" names {{value}}, which is not a principal of an account in accountIds, and no condition binds the statement to your organization. Add {{fix}} to its Condition, or add the account to accountIds if it is trusted.",
     federatedUnbound: "{{statement}} allows federated principals ({{value}}), which belong to no organization, to assume any role. Bind it to your roles with {{fix}}.",
     valueOutside: "{{statement}}: condition {{operator}} → {{key}} allows {{value}}, which is not in {{list}}. Remove it, or add it to the policy's {{list}} config if it is trusted.",
@@ -47,7 +48,7 @@ export const vpceDataPerimeter = endpointDocumentPolicy<typeof messages, Perimet
     meta: {
         name: "vpce-data-perimeter",
         displayName: "Endpoint policy keeps requests inside the data perimeter",
-        description: "Every Allow statement of the VPC endpoint policy is bound to your identity perimeter (aws:PrincipalOrgID in organizationIds, aws:PrincipalAccount or aws:PrincipalArn in accountIds, the aws:PrincipalIsAWSService exception, or a Principal of listed accounts only), and with requireResourcePerimeter also to your resource perimeter (aws:ResourceOrgID / aws:ResourceAccount, or resource ARNs of listed accounts). Not applicable until organizationIds or accountIds is configured.",
+        description: "Every Allow statement of the VPC endpoint policy is bound to your identity perimeter (aws:PrincipalOrgID in organizationIds, aws:PrincipalOrgPaths under them, aws:PrincipalAccount or aws:PrincipalArn in accountIds, the aws:PrincipalIsAWSService exception, or a Principal of listed accounts only), and with requireResourcePerimeter also to your resource perimeter (aws:ResourceOrgID / aws:ResourceAccount, or resource ARNs of listed accounts). Not applicable until organizationIds or accountIds is configured.",
         enforcementLevel: "advisory",
         severity: "medium",
         remediationSteps: "Add \"StringEquals\": {\"aws:PrincipalOrgID\": \"<your org id>\"} (or aws:PrincipalAccount with your account IDs) to each Allow statement, keep AWS service access in a statement of its own with \"Bool\": {\"aws:PrincipalIsAWSService\": \"true\"}, and with requireResourcePerimeter also add aws:ResourceOrgID. Start from the examples in github.com/aws-samples/data-perimeter-policy-examples (vpc_endpoint_policies/).",
@@ -117,6 +118,8 @@ const perimeterKeys: readonly PerimeterKey[] = [
     { key: "aws:PrincipalOrgID", side: "identity", list: "organizationIds", counterpart: "aws:ResourceOrgID" },
     { key: "aws:PrincipalAccount", side: "identity", list: "accountIds", counterpart: "aws:ResourceAccount" },
     { key: "aws:PrincipalArn", side: "identity", list: "accountIds" },
+    // Multivalued paths rooted at the organization ID (`o-…/r-…/ou-…/`): a path under a listed organization binds.
+    { key: "aws:PrincipalOrgPaths", side: "identity", list: "organizationIds" },
     { key: "aws:ResourceOrgID", side: "resource", list: "organizationIds", counterpart: "aws:PrincipalOrgID" },
     { key: "aws:ResourceAccount", side: "resource", list: "accountIds", counterpart: "aws:PrincipalAccount" },
 ];
@@ -166,9 +169,16 @@ function inList(value: unknown, pk: PerimeterKey, list: string[], ignoreCase: bo
         return pk.counterpart !== undefined && isConditionKey(variable[1], pk.counterpart)
             && otherBound.has(normalizeConditionKey(pk.counterpart));
     }
-    const id = pk.key === "aws:PrincipalArn" ? arnAccountId(value) : value;
+    const id = pk.key === "aws:PrincipalArn" ? arnAccountId(value) : pk.key === "aws:PrincipalOrgPaths" ? orgOfPath(value) : value;
     if (id === undefined) return false;
     return ignoreCase ? list.some((v) => v.toLowerCase() === id.toLowerCase()) : list.includes(id);
+}
+
+/** The organization an `aws:PrincipalOrgPaths` value is rooted at: `o-…` before the first `/`, wildcards excluded. */
+function orgOfPath(value: string): string | undefined {
+    const slash = value.indexOf("/");
+    const org = slash < 0 ? "" : value.slice(0, slash);
+    return org !== "" && !/[*?$]/.test(org) ? org : undefined;
 }
 
 // ---- Identity side ----
@@ -199,6 +209,12 @@ function identityProblem(statement: PolicyStatement, perimeter: Perimeter, bindi
         if (conditionProblem === undefined) return { id: "principalOutside", data: { value: quote(`${outside.kind}: ${outside.value}`), fix: fixFor("identity", perimeter) } };
     }
     if (conditionProblem) return conditionProblem;
+    // A statement of AWS-owned resources but one: name the one that keeps it from the exemption.
+    const resources = stringList(statement.element.Resource) ?? [];
+    const notOwned = resources.find((r) => !isAwsOwnedResource(r));
+    if (notOwned !== undefined && resources.some(isAwsOwnedResource)) {
+        return { id: "notAwsOwned", data: { resource: quote(notOwned), fix: fixFor("identity", perimeter) } };
+    }
     return { id: "identityMissing", data: { fix: fixFor("identity", perimeter) } };
 }
 

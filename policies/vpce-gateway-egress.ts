@@ -1,10 +1,10 @@
 // vpce-gateway-egress: every security group with egress rules in a Gateway endpoint's VPC also
 // lets TCP 443 out to the endpoint's service (SPEC rule 13).
 
-import { coversIpv4World } from "../network/cidr";
+import { coversIpv4World, ipv4World, unionCovers, type Cidr } from "../network/cidr";
 import { quote, truncate } from "../iam/policy-document";
 import { groupRules, groupsInVpc, vpcOf } from "../network/security-group-links";
-import { admitsTcp, hasRules, type PeerMatcher, type PeerSite, type Tri } from "../network/security-group-rules";
+import { admitsTcp, hasRules, ruleOpensTcpPort, type PeerMatcher, type PeerSite, type RuleList, type Tri } from "../network/security-group-rules";
 import { interfacePorts } from "../stack/service-catalogue";
 import type { StackGraph, StackNode } from "../stack/stack-graph";
 import { stackPolicy } from "../framework/stack-rule";
@@ -24,7 +24,7 @@ export const vpceGatewayEgress = stackPolicy<typeof messages, VpceGatewayEgressC
     meta: {
         name: "vpce-gateway-egress",
         displayName: "Security groups can reach their VPC's gateway endpoints",
-        description: "For each Gateway endpoint, every security group in the same VPC that has at least one egress rule (inline or separate) also allows TCP 443 to the endpoint's service: to the endpoint's prefix list (linked by dependency, by its known pl- ID, or from config `prefixListIds`), or to a CIDR covering 0.0.0.0/0. Groups with no egress rule are deliberately isolated and are not reported; an aws-native group given no egress keeps AWS's allow-all.",
+        description: "For each Gateway endpoint, every security group in the same VPC that has at least one egress rule (inline or separate) also allows TCP 443 to the endpoint's service: to the endpoint's prefix list (linked by dependency, by its known pl- ID, or from config `prefixListIds`), or to CIDRs that together cover 0.0.0.0/0 (0.0.0.0/1 plus 128.0.0.0/1 does). Groups with no egress rule are deliberately isolated and are not reported; an aws-native group given no egress keeps AWS's allow-all.",
         enforcementLevel: "advisory",
         severity: "low",
         remediationSteps: "Add an egress rule for TCP 443 whose destination is the gateway endpoint's prefix list: `prefixListIds: [endpoint.prefixListId]` (aws.ec2.SecurityGroup egress or aws.ec2.SecurityGroupRule), `prefixListId` (aws.vpc.SecurityGroupEgressRule) or `destinationPrefixListId` (aws-native). If the prefix list comes from elsewhere (aws.ec2.getPrefixList), list it under `prefixListIds` so the policy recognises it.",
@@ -59,7 +59,7 @@ export const vpceGatewayEgress = stackPolicy<typeof messages, VpceGatewayEgressC
                 for (const port of ports) {
                     const admission = admitsTcp(rules.egress, port, match, "egress");
                     // "unknown" whether the group has egress at all: it may be isolated, so no claim.
-                    if (admission.verdict !== "no" || has !== "yes") continue;
+                    if (admission.verdict !== "no" || has !== "yes" || destinationsCoverIpv4(rules.egress, port)) continue;
                     findings.report(group.urn, "noEgress", {
                         group: quote(group.name), port, service: quote(view.serviceName ?? "its service"),
                         endpoint: quote(view.node.name), prefixList: prefixListHint(view, config.prefixListIds),
@@ -70,6 +70,19 @@ export const vpceGatewayEgress = stackPolicy<typeof messages, VpceGatewayEgressC
         return undefined;
     },
 });
+
+/**
+ * Whether the group's egress rules that surely open TCP `port` reach, together, every IPv4 address
+ * (`0.0.0.0/1` in one rule and `128.0.0.0/1` in another do): security group rules add up.
+ */
+function destinationsCoverIpv4(egress: RuleList, port: number): boolean {
+    const destinations: Cidr[] = [];
+    for (const rule of egress.rules) {
+        if (rule.direction !== "egress" || ruleOpensTcpPort(rule, port) !== "yes") continue;
+        for (const peer of rule.peers) if (peer.kind === "cidr") destinations.push(peer.cidr);
+    }
+    return unionCovers(destinations, ipv4World);
+}
 
 /** The endpoint's prefix list as the user can name it. */
 function prefixListHint(view: VpcEndpointView, configured: Readonly<Record<string, string>>): string {

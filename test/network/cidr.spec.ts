@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import {
-    cidrContains, cidrsOverlap, coversIpv4World, isPrivate, isWorld, overlapsPrivate, parseCidr, privateRanges, type Cidr,
+    cidrContains, cidrsOverlap, coversIpv4World, unionCovers, isPrivate, isWorld, overlapsPrivate, parseCidr, privateRanges, type Cidr,
 } from "../../network/cidr";
 import { UnknownSentinel } from "../../values/unknown-values";
 
@@ -119,5 +119,35 @@ describe("cidr", () => {
                 assert.strictEqual(coversIpv4World(cidr(text)), coversV4);
             });
         }
+    });
+
+    describe("union cover", () => {
+        const cases: [string[], string, boolean][] = [
+            [["0.0.0.0/1", "128.0.0.0/1"], "0.0.0.0/0", true],
+            [["128.0.0.0/1", "0.0.0.0/1"], "0.0.0.0/0", true],
+            [["0.0.0.0/1", "128.0.0.0/2"], "0.0.0.0/0", false],
+            [["0.0.0.0/2", "64.0.0.0/2", "128.0.0.0/2", "192.0.0.0/2"], "0.0.0.0/0", true],
+            [["0.0.0.0/2", "64.0.0.0/2", "128.0.0.0/2", "192.0.0.0/3"], "0.0.0.0/0", false],
+            [["10.0.0.0/9", "10.128.0.0/9"], "10.0.0.0/8", true],
+            [["10.0.0.0/9", "10.128.0.0/10", "10.192.0.0/10"], "10.0.0.0/8", true],
+            [["0.0.0.0/0"], "0.0.0.0/0", true],
+            [["10.0.0.0/8"], "10.1.0.0/16", true],
+            [[], "0.0.0.0/0", false],
+            [["::/1", "8000::/1"], "0.0.0.0/0", false],
+            [["::/1", "8000::/1"], "::/0", true],
+            [["::/1"], "::/0", false],
+        ];
+        for (const [blocks, target, covers] of cases) {
+            it(`${blocks.join(" + ") || "nothing"} ${covers ? "covers" : "does not cover"} ${target}`, () => {
+                assert.strictEqual(unionCovers(blocks.map(cidr), cidr(target)), covers);
+            });
+        }
+        it("stays fast on many small blocks", () => {
+            const blocks = Array.from({ length: 4096 }, (_, i) => cidr(`${i >> 4}.${(i & 15) << 4}.0.0/12`));
+            const started = Date.now();
+            assert.strictEqual(unionCovers(blocks, cidr("0.0.0.0/0")), true);
+            assert.strictEqual(unionCovers(blocks.slice(1), cidr("0.0.0.0/0")), false);
+            assert.ok(Date.now() - started < 2000);
+        });
     });
 });

@@ -1,10 +1,11 @@
 import * as assert from "assert";
+import bucketTable from "../../iam/data/aws-owned-buckets.json";
 import { vpceDataPerimeter } from "../../policies/vpce-data-perimeter";
 import { ResourceType } from "../../stack/endpoint-policy";
 import { UnknownSentinel } from "../../values/unknown-values";
-import { carry, fullAccessPolicy, expectPasses, expectReports, type DocumentCase } from "../support/cases";
+import { carriers, carry, fullAccessPolicy, expectPasses, expectReports, type DocumentCase } from "../support/cases";
 import {
-    dataPerimeterExamples, dynamoDbRolePolicy, exampleAccountId, exampleOrgId, gatewayPrincipalArnPolicy,
+    awsPerimeterExamples, dataPerimeterExamples, dynamoDbRolePolicy, exampleAccountId, exampleOrgId, gatewayPrincipalArnPolicy,
     perimeterDefaultPolicy, s3AccountBucketsPolicy, thirdPartyAccountIds,
 } from "../support/document-policies";
 
@@ -36,6 +37,17 @@ const valid: Case[] = [
     { name: "Deny statements are never perimeter violations", document: policy({ Effect: "Deny", Principal: "*", Action: "s3:*", Resource: "*" }, s3AccountBucketsPolicy.Statement[0]), config: org },
     { name: "a Deny outside the org with the service exception binds every Allow", document: policy(allow({ Sid: "AllowAll" }), denyOutsideOrg), config: org },
     { name: "an AWS-owned bucket reached without conditions", document: policy(allow({ Action: "s3:GetObject", Resource: "arn:aws:s3:::amazonlinux.eu-west-1.amazonaws.com/*" })), config: org },
+    // Amazon SageMaker AI Developer Guide, train-vpc.html, and Amazon Comprehend usingVPC.html: S3 endpoint policies name the
+    // Amazon Linux repositories with a Region wildcard (only AWS can own bucket names under amazonaws.com).
+    {
+        name: "AWS's Region-wildcard Amazon Linux repository buckets",
+        document: policy(allow({ Sid: "AmazonLinuxAMIRepositoryAccess", Action: "s3:GetObject", Resource: ["arn:aws:s3:::packages.*.amazonaws.com/*", "arn:aws:s3:::repo.*.amazonaws.com/*", "arn:aws:s3:::amazonlinux.*.amazonaws.com/*"] })),
+        config: org,
+    },
+    // IAM User Guide, aws:PrincipalOrgPaths (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgpaths):
+    // multivalued, paths rooted at the organization ID, StringLike for wildcards.
+    { name: "aws:PrincipalOrgPaths under a listed organization", document: policy(when("ForAnyValue:StringLike", "aws:PrincipalOrgPaths", [`${exampleOrgId}/r-ab12/ou-ab12-11111111/*`])), config: org },
+    { name: "aws:PrincipalOrgPaths with the exact path of an OU", document: policy(when("ForAnyValue:StringEquals", "aws:PrincipalOrgPaths", `${exampleOrgId}/r-ab12/ou-ab12-11111111/ou-ab12-22222222/`)), config: org },
     {
         name: "resource perimeter by aws:ResourceOrgID",
         document: policy(when("StringEquals", "aws:PrincipalOrgID", exampleOrgId, { Condition: { StringEquals: { "aws:PrincipalOrgID": exampleOrgId, "aws:ResourceOrgID": exampleOrgId } } })),
@@ -71,6 +83,15 @@ const invalid: Case[] = [
     { name: "federated principals without a resource binding", document: policy(allow({ Principal: { Federated: "accounts.google.com" }, Action: "sts:AssumeRoleWithWebIdentity" })), config: org, ids: ["federatedUnbound"], says: ["\"accounts.google.com\"", "aws:ResourceOrgID"] },
     { name: "a customer bucket reached without conditions", document: policy(allow({ Action: "s3:PutObject", Resource: "arn:aws:s3:::my-personal-bucket/*" })), config: org, ids: ["identityMissing"] },
     { name: "an AWS-owned bucket name with a wildcard region", document: policy(allow({ Action: "s3:PutObject", Resource: "arn:aws:s3:::aws-ssm-*/*" })), config: org, ids: ["identityMissing"] },
+    {
+        name: "a statement of AWS-owned buckets with one that is not: the message names it",
+        document: policy(allow({ Sid: "Downloads", Action: "s3:GetObject", Resource: ["arn:aws:s3:::aws-cli/*", "arn:aws:s3:::my-personal-bucket/*", "arn:aws:s3:::redshift-downloads/*"] })),
+        config: org, ids: ["notAwsOwned"], says: ["Statement[0] (\"Downloads\")", "\"arn:aws:s3:::my-personal-bucket/*\"", "not a resource AWS owns", "aws:PrincipalOrgID"],
+    },
+    { name: "a wildcard in the Region slot of a bucket name outside amazonaws.com", document: policy(allow({ Action: "s3:GetObject", Resource: "arn:aws:s3:::amazonlinux-2-repos-*/*" })), config: org, ids: ["identityMissing"] },
+    { name: "aws:PrincipalOrgPaths under another organization", document: policy(when("ForAnyValue:StringLike", "aws:PrincipalOrgPaths", ["o-zzzzzzzzzz/*"])), config: org, ids: ["valueOutside"], says: ["\"o-zzzzzzzzzz/*\"", "organizationIds"] },
+    { name: "aws:PrincipalOrgPaths whose organization part is a wildcard", document: policy(when("ForAnyValue:StringLike", "aws:PrincipalOrgPaths", ["*/r-ab12/ou-ab12-11111111/*"])), config: org, ids: ["valueOutside"] },
+    { name: "aws:PrincipalOrgPaths with ForAllValues", document: policy(when("ForAllValues:StringLike", "aws:PrincipalOrgPaths", [`${exampleOrgId}/*`])), config: org, ids: ["weakOperator"] },
     { name: "a Deny with an unrelated extra condition does not bind", document: policy(allow({}), { ...denyOutsideOrg, Condition: { ...denyOutsideOrg.Condition, StringEquals: { "aws:SourceVpc": "vpc-1" } } }), config: org, ids: ["identityMissing"] },
     { name: "a Deny naming another org does not bind", document: policy(allow({}), { ...denyOutsideOrg, Condition: { StringNotEquals: { "aws:PrincipalOrgID": ["o-zzzzzzzzzz"] } } }), config: org, ids: ["identityMissing"] },
     { name: "aws:PrincipalOrgID = ${aws:ResourceOrgID} without a resource binding", document: policy(when("StringEquals", "aws:PrincipalOrgID", "${aws:ResourceOrgID}")), config: org, ids: ["valueOutside"] },
@@ -97,6 +118,44 @@ const invalid: Case[] = [
 
 describe("vpce-data-perimeter", () => {
     describe("passes", () => expectPasses(vpceDataPerimeter, valid));
+
+    // aws-samples/data-perimeter-policy-examples, vpc_endpoint_policies/*.json as they are (test/fixtures/data-perimeter/SOURCE.json
+    // records repo, path and commit): they pass when configured with their organization and the partner accounts they name.
+    describe("passes AWS's examples as they are", () => {
+        const examples = awsPerimeterExamples();
+        it("all ten files of vpc_endpoint_policies/", () => {
+            assert.deepStrictEqual(examples.map((e) => e.file).sort(), [
+                "cloudformation_endpoint_policy.json", "default_endpoint_policy.json", "ec2_endpoint_policy.json", "ecr.api_endpoint_policy.json",
+                "iam_endpoint_policy.json", "imagebuilder_endpoint_policy.json", "iot_endpoint_policy.json", "lambda_endpoint_policy.json",
+                "s3_endpoint_policy.json", "ssm_endpoint_policy.json",
+            ]);
+            const s3 = examples.find((e) => e.file === "s3_endpoint_policy.json");
+            const owned = (s3?.document as { Statement: { Sid: string; Resource: string[] }[] }).Statement.find((st) => st.Sid === "AllowRequestsToAWSOwnedResources");
+            assert.strictEqual(owned?.Resource.length, 61);
+        });
+        for (const example of examples) {
+            for (const carrier of carriers) {
+                it(`${example.file} (${example.commit.slice(0, 7)}) [${carrier}]`, () => {
+                    const { type, props } = carry(carrier, example.document);
+                    const verdict = vpceDataPerimeter.evaluate(type, props, orgAndPartners);
+                    assert.deepStrictEqual(verdict.violations.map((v) => v.message), []);
+                    assert.strictEqual(verdict.notApplicable, undefined);
+                });
+            }
+        }
+        it("every AWS-owned bucket of the pack's table cites a source", () => {
+            for (const bucket of bucketTable.buckets) assert.ok(Object.hasOwn(bucketTable.sources, bucket.source), bucket.bucket);
+        });
+        it("every one of the 61 AWS-owned bucket ARNs of the S3 example is recognised alone", () => {
+            const s3 = examples.find((e) => e.file === "s3_endpoint_policy.json");
+            const owned = (s3?.document as { Statement: { Sid: string; Resource: string[] }[] }).Statement.find((st) => st.Sid === "AllowRequestsToAWSOwnedResources");
+            const missed = (owned?.Resource ?? []).filter((arn) => {
+                const { type, props } = carry("endpoint", policy(allow({ Action: "s3:GetObject", Resource: arn })));
+                return vpceDataPerimeter.evaluate(type, props, org).violations.length > 0;
+            });
+            assert.deepStrictEqual(missed, []);
+        });
+    });
 
     describe("reports", () => {
         expectReports(vpceDataPerimeter, invalid);

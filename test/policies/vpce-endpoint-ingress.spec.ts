@@ -11,6 +11,7 @@ const endpoints = (ingress: unknown[]) => sg("endpoints", { ingress });
 const stack = (ingress: unknown[], ...more: Spec[]) => [vpc(), app, endpoints(ingress), sts, ...more];
 const ipamVpc: Spec = { type: T.vpc, name: "main", inputs: { ipv4IpamPoolId: "ipam-pool-0abc", ipv4NetmaskLength: 16, enableDnsHostnames: true }, computed: { id: "vpc-0main", cidrBlock: "10.0.0.0/16", defaultSecurityGroupId: "sg-0d" } };
 const dualStackVpc: Spec = { ...vpc(), inputs: { ...vpc().inputs, assignGeneratedIpv6CidrBlock: true }, computed: { ...vpc().computed, ipv6CidrBlock: "2600:1f18:abc:ff00::/56" } };
+const withAddressType = (ipAddressType: unknown): Spec => ({ ...sts, inputs: { ...sts.inputs, ipAddressType } });
 const nativeGroup: Spec = { type: T.nativeSecurityGroup, name: "native-endpoints", inputs: { vpcId: ref("main"), groupDescription: "endpoints" }, computed: { groupId: "sg-0native", id: "sg-0native" } };
 const nativeSts: Spec = { type: T.nativeEndpoint, name: "native-sts", inputs: { vpcId: ref("main"), serviceName: svc("sts", networkRegion), vpcEndpointType: "Interface", securityGroupIds: [ref("native-endpoints", "groupId")] }, computed: { id: "vpce-0n" } };
 
@@ -64,8 +65,24 @@ const valid: StackCase[] = [
     },
     { name: "a VPC outside the stack: any private range counts", stack: stackOf([app, endpoints([tcpIngress(443, { cidrBlocks: ["192.168.0.0/16"] })]), { ...sts, inputs: { ...sts.inputs, vpcId: "vpc-0external" } }].map((s) => (s.type === T.securityGroup ? { ...s, inputs: { ...s.inputs, vpcId: "vpc-0external" } } : s))), expect: [] },
     { name: "a CGNAT range when the VPC's CIDR is not known", stack: stackOf([app, endpoints([tcpIngress(443, { cidrBlocks: ["100.64.0.0/16"] })]), { ...sts, inputs: { ...sts.inputs, vpcId: "vpc-0external" } }].map((s) => (s.type === T.securityGroup ? { ...s, inputs: { ...s.inputs, vpcId: "vpc-0external" } } : s))), expect: [] },
-    { name: "IPv6 only, from the VPC's Amazon-provided block", stack: stackOf([dualStackVpc, app, endpoints([tcpIngress(443, { ipv6CidrBlocks: ["2600:1f18:abc:ff00::/56"] })]), sts]), expect: [] },
-    { name: "IPv6 only, from a unique-local block in a VPC outside the stack", stack: stackOf([app, endpoints([tcpIngress(443, { ipv6CidrBlocks: ["fd00:10::/64"] })]), { ...sts, inputs: { ...sts.inputs, vpcId: "vpc-0external" } }].map((s) => (s.type === T.securityGroup ? { ...s, inputs: { ...s.inputs, vpcId: "vpc-0external" } } : s))), expect: [] },
+    // AWS PrivateLink guide, "IP address types" (https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html#aws-service-ip-address-type):
+    // "If an interface VPC endpoint supports IPv4, the endpoint network interfaces have IPv4 addresses. If an interface VPC endpoint
+    // supports IPv6, the endpoint network interfaces have IPv6 addresses." A security group's CIDR rule is of one family
+    // (https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html); a referenced group matches either.
+    { name: "IPv6 only, from the VPC's Amazon-provided block, on a dualstack endpoint", stack: stackOf([dualStackVpc, app, endpoints([tcpIngress(443, { ipv6CidrBlocks: ["2600:1f18:abc:ff00::/56"] })]), withAddressType("dualstack")]), expect: [] },
+    { name: "IPv6 only, from the VPC's Amazon-provided block, on an ipv6 endpoint", stack: stackOf([dualStackVpc, app, endpoints([tcpIngress(443, { ipv6CidrBlocks: ["2600:1f18:abc:ff00::/56"] })]), withAddressType("ipv6")]), expect: [] },
+    { name: "IPv4 only on a dualstack endpoint", stack: stackOf([dualStackVpc, app, endpoints([tcpIngress(443, { cidrBlocks: ["10.0.0.0/16"] })]), withAddressType("dualstack")]), expect: [] },
+    { name: "the workloads' group on an ipv6 endpoint", stack: stackOf([dualStackVpc, app, endpoints([tcpIngress(443, { securityGroups: [ref("app")] })]), withAddressType("ipv6")]), expect: [] },
+    { name: "IPv6 only while ipAddressType is not known yet", shapes: ["preview"], stack: stackOf([dualStackVpc, app, endpoints([tcpIngress(443, { ipv6CidrBlocks: ["2600:1f18:abc:ff00::/56"] })]), withAddressType(U.string)]), expect: [] },
+    { name: "IPv6 only, from a unique-local block in a VPC outside the stack, on an ipv6 endpoint", stack: stackOf([app, endpoints([tcpIngress(443, { ipv6CidrBlocks: ["fd00:10::/64"] })]), { ...sts, inputs: { ...sts.inputs, vpcId: "vpc-0external", ipAddressType: "ipv6" } }].map((s) => (s.type === T.securityGroup ? { ...s, inputs: { ...s.inputs, vpcId: "vpc-0external" } } : s))), expect: [] },
+    // Amazon SES Developer Guide, "Setting up VPC endpoints with Amazon SES" (https://docs.aws.amazon.com/ses/latest/dg/send-email-set-up-vpc-endpoints.html):
+    // "You can use any of the following port numbers: 25, 465, 587, 2465, or 2587."
+    { name: "SES SMTP on 587 only", stack: stackOf([vpc(), app, endpoints([tcpIngress(587, { cidrBlocks: ["10.0.0.0/16"] })]), interfaceEndpoint("smtp", "email-smtp", { securityGroupIds: [ref("endpoints")] })]), expect: [] },
+    { name: "SES SMTP on 2465 only", stack: stackOf([vpc(), app, endpoints([tcpIngress(2465, { cidrBlocks: ["10.0.0.0/16"] })]), interfaceEndpoint("smtp", "email-smtp", { securityGroupIds: [ref("endpoints")] })]), expect: [] },
+    // AWS Transfer Family User Guide (https://docs.aws.amazon.com/transfer/latest/userguide/create-server-sftp.html): "SFTP servers for Transfer Family operate over port 22."
+    { name: "Transfer Family's VPC_ENDPOINT server on 22", stack: stackOf([vpc(), app, endpoints([tcpIngress(22, { cidrBlocks: ["10.0.0.0/16"] })]), interfaceEndpoint("sftp", "transfer.server", { securityGroupIds: [ref("endpoints")] })]), expect: [] },
+    // AWS IoT Core Developer Guide, "Protocols, port mappings" (https://docs.aws.amazon.com/iot/latest/developerguide/protocols.html): MQTT on 8883.
+    { name: "IoT data on MQTT 8883 only", stack: stackOf([vpc(), app, endpoints([tcpIngress(8883, { cidrBlocks: ["10.0.0.0/16"] })]), interfaceEndpoint("iot", "iot.data", { securityGroupIds: [ref("endpoints")] })]), expect: [] },
     { name: "a group outside the stack may admit it", stack: stackOf([vpc(), { ...sts, inputs: { ...sts.inputs, securityGroupIds: ["sg-0external"] } }]), expect: [] },
     { name: "one of two groups admits it", stack: stackOf([vpc(), app, endpoints([tcpIngress(22, { cidrBlocks: ["10.0.0.0/16"] })]), sg("endpoints2", { ingress: [tcpIngress(443, { cidrBlocks: ["10.0.0.0/16"] })] }), { ...sts, inputs: { ...sts.inputs, securityGroupIds: [ref("endpoints"), ref("endpoints2")] } }]), expect: [] },
     { name: "no group at all is rule 11's finding", stack: stackOf([vpc(), interfaceEndpoint("sts", "sts")]), expect: [] },
@@ -95,8 +112,19 @@ const invalid: StackCase[] = [
     { name: "an invalid CIDR only", stack: stackOf(stack([tcpIngress(443, { cidrBlocks: ["10.0.0.0/33"] })])), expect: ["noIngress@sts"] },
     { name: "a SecurityGroupRule of type egress does not count", stack: stackOf(stack([], { type: T.securityGroupRule, name: "out", inputs: { type: "egress", securityGroupId: ref("endpoints"), protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["10.0.0.0/16"] }, computed: { id: "r" } })), expect: ["noIngress@sts"] },
     { name: "IPv6 only in a VPC without IPv6", stack: stackOf(stack([tcpIngress(443, { ipv6CidrBlocks: ["2600:1f18:abc:ff00::/56"] })])), expect: ["noIngress@sts"] },
-    { name: "IPv6 only, before and after the block is assigned", stack: stackOf([dualStackVpc, app, endpoints([tcpIngress(443, { ipv6CidrBlocks: ["2a05:d018::/36"] })]), sts]), expect: { preview: [], deployed: ["noIngress@sts"] } },
+    { name: "IPv6 only, before and after the block is assigned", stack: stackOf([dualStackVpc, app, endpoints([tcpIngress(443, { ipv6CidrBlocks: ["2a05:d018::/36"] })]), withAddressType("dualstack")]), expect: { preview: [], deployed: ["noIngress@sts"] } },
+    { name: "IPv6 only on an ipv4 endpoint, before and after the block is assigned", stack: stackOf([dualStackVpc, app, endpoints([tcpIngress(443, { ipv6CidrBlocks: ["2a05:d018::/36"] })]), sts]), expect: { preview: ["wrongFamily@sts"], deployed: ["noIngress@sts"] } },
     { name: "a CIDR outside the VPC once its IPAM CIDR is known", stack: stackOf([ipamVpc, app, endpoints([tcpIngress(443, { cidrBlocks: ["172.16.0.0/12"] })]), sts]), expect: { preview: [], deployed: ["noIngress@sts"] } },
+    {
+        name: "IPv6 only, from the VPC's block, on an endpoint of the default ipv4 type",
+        stack: stackOf([dualStackVpc, app, endpoints([tcpIngress(443, { ipv6CidrBlocks: ["2600:1f18:abc:ff00::/56"] })]), sts]),
+        expect: ["wrongFamily@sts"],
+        says: ["only from IPv6", "`ipAddressType` is ipv4", "dualstack"],
+    },
+    { name: "IPv6 only on an explicit ipv4 endpoint", stack: stackOf([dualStackVpc, app, endpoints([tcpIngress(443, { ipv6CidrBlocks: ["2600:1f18:abc:ff00::/56"] })]), withAddressType("ipv4")]), expect: ["wrongFamily@sts"] },
+    { name: "IPv4 only on an ipv6 endpoint", stack: stackOf([dualStackVpc, app, endpoints([tcpIngress(443, { cidrBlocks: ["10.0.0.0/16"] })]), withAddressType("ipv6")]), expect: ["wrongFamily@sts"], says: ["only from IPv4", "`ipAddressType` is ipv6"] },
+    { name: "IPv6 only, from a unique-local block in a VPC outside the stack, on an ipv4 endpoint", stack: stackOf([app, endpoints([tcpIngress(443, { ipv6CidrBlocks: ["fd00:10::/64"] })]), { ...sts, inputs: { ...sts.inputs, vpcId: "vpc-0external" } }].map((s) => (s.type === T.securityGroup ? { ...s, inputs: { ...s.inputs, vpcId: "vpc-0external" } } : s))), expect: ["wrongFamily@sts"] },
+    { name: "SES SMTP with only 443", stack: stackOf([vpc(), app, endpoints([tcpIngress(443, { cidrBlocks: ["10.0.0.0/16"] })]), interfaceEndpoint("smtp", "email-smtp", { securityGroupIds: [ref("endpoints")] })]), expect: ["noIngress@smtp"], says: ["TCP 25, 465, 587, 2465 or 2587"] },
     { name: "Keyspaces with only 443", stack: stackOf([vpc(), app, endpoints([tcpIngress(443, { cidrBlocks: ["10.0.0.0/16"] })]), interfaceEndpoint("cassandra", "cassandra", { securityGroupIds: [ref("endpoints")] })]), expect: ["noIngress@cassandra"], says: ["TCP 9142"] },
     { name: "config ports for a service", stack: stackOf(stack([tcpIngress(443, { cidrBlocks: ["10.0.0.0/16"] })])), config: { ports: { sts: [443, 8443] } }, expect: ["noIngress@sts"], says: ["TCP 8443"] },
     {

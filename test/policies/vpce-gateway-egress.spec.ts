@@ -50,6 +50,16 @@ const valid: StackCase[] = [
     { name: "a rule list with an unknown element", shapes: ["preview"], stack: stackOf(stack(app([tcp(5432, { cidrBlocks: ["10.0.0.0/16"] }), U.object]))), expect: [] },
     { name: "an unknown destination CIDR", shapes: ["preview"], stack: stackOf(stack(app([tcp(443, { cidrBlocks: [U.string] })]))), expect: [] },
     { name: "a SecurityGroupRule of unknown type", shapes: ["preview"], stack: stackOf(stack(sg("app", {}), { type: T.securityGroupRule, name: "r", inputs: { type: U.string, securityGroupId: ref("app"), protocol: "tcp", fromPort: 5432, toPort: 5432, cidrBlocks: ["10.0.0.0/16"] }, computed: { id: "r1" } })), expect: [] },
+    // Amazon VPC User Guide, security group rules (https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html):
+    // a group's rules are aggregated into one set, and traffic is allowed when some rule allows it; so destinations add up.
+    { name: "egress tcp 443 to 0.0.0.0/1 and 128.0.0.0/1 in one rule", stack: stackOf(stack(app([tcp(443, { cidrBlocks: ["0.0.0.0/1", "128.0.0.0/1"] })]))), expect: [] },
+    { name: "egress tcp 443 to 0.0.0.0/1 and 128.0.0.0/1 in two rules", stack: stackOf(stack(app([tcp(443, { cidrBlocks: ["0.0.0.0/1"] }), tcp(443, { cidrBlocks: ["128.0.0.0/1"] })]))), expect: [] },
+    {
+        name: "egress to four /2 blocks, one of them in a separate rule with all traffic",
+        stack: stackOf(stack(app([tcp(443, { cidrBlocks: ["0.0.0.0/2", "64.0.0.0/2", "128.0.0.0/2"] })]), { type: T.egressRule, name: "rest", inputs: { securityGroupId: ref("app"), ipProtocol: "-1", cidrIpv4: "192.0.0.0/2" }, computed: { id: "r1" } })),
+        expect: [],
+    },
+    { name: "egress to a union with a CIDR not known yet", shapes: ["preview"], stack: stackOf(stack(app([tcp(443, { cidrBlocks: ["0.0.0.0/1", U.string] })]))), expect: [] },
     { name: "interface endpoints only", stack: stackOf([vpc(), sg("app", { egress: [tcp(5432, { cidrBlocks: ["10.0.0.0/16"] })] }), interfaceEndpoint("sts", "sts")]), expect: [] },
 ];
 
@@ -63,6 +73,8 @@ const invalid: StackCase[] = [
     { name: "egress tcp 443 to ::/0 only (gateway endpoints are IPv4)", stack: stackOf(stack(app([tcp(443, { ipv6CidrBlocks: ["::/0"] })]))), expect: ["noEgress@app"] },
     { name: "egress udp 443 to 0.0.0.0/0", stack: stackOf(stack(app([{ protocol: "udp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }]))), expect: ["noEgress@app"] },
     { name: "egress tcp 443 to 0.0.0.0/1 only", stack: stackOf(stack(app([tcp(443, { cidrBlocks: ["0.0.0.0/1"] })]))), expect: ["noEgress@app"] },
+    { name: "egress tcp 443 to 0.0.0.0/1 and 128.0.0.0/2 leaves 192.0.0.0/2 out", stack: stackOf(stack(app([tcp(443, { cidrBlocks: ["0.0.0.0/1", "128.0.0.0/2"] })]))), expect: ["noEgress@app"] },
+    { name: "the two halves on different ports", stack: stackOf(stack(app([tcp(443, { cidrBlocks: ["0.0.0.0/1"] }), tcp(80, { cidrBlocks: ["128.0.0.0/1"] })]))), expect: ["noEgress@app"] },
     { name: "egress tcp 80 to 0.0.0.0/0", stack: stackOf(stack(app([tcp(80, { cidrBlocks: ["0.0.0.0/0"] })]))), expect: ["noEgress@app"] },
     { name: "egress to another prefix list: told once the endpoint's is known", stack: stackOf(stack(app([tcp(443, { prefixListIds: ["pl-0other"] })]))), expect: { preview: [], deployed: ["noEgress@app"] } },
     { name: "egress to another prefix list, with the endpoint's configured", stack: stackOf(stack(app([tcp(443, { prefixListIds: ["pl-0other"] })]))), config: { prefixListIds: { "com.amazonaws.eu-west-1.s3": "pl-6da54004" } }, expect: ["noEgress@app"], says: ["pl-6da54004"] },

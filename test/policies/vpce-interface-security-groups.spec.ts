@@ -6,13 +6,31 @@ import {
 } from "../support/stacks";
 
 const endpointSg = sg("endpoints", { ingress: [tcpIngress(443, { cidrBlocks: ["10.0.0.0/16"] })] });
-const association = (name: string, endpoint: string, group: unknown) => ({
-    type: T.association, name, inputs: { vpcEndpointId: ref(endpoint), securityGroupId: group }, computed: { id: `${name}-id` },
+const association = (name: string, endpoint: string, group: unknown, extra: Record<string, unknown> = {}) => ({
+    type: T.association, name, inputs: { vpcEndpointId: ref(endpoint), securityGroupId: group, ...extra }, computed: { id: `${name}-id` },
 });
+const replacing = { replaceDefaultAssociation: true };
+// Created without securityGroupIds, the endpoint got the VPC's default group; AWS reads back every group attached.
+const readBackWithDefault = (...groups: string[]) => ({ deployedOutputs: { securityGroupIds: ["sg-0defaultmain", ...groups] } });
 
 const valid: StackCase[] = [
     { name: "an endpoint naming its own group", stack: stackOf([vpc(), endpointSg, interfaceEndpoint("sts", "sts", { securityGroupIds: [ref("endpoints")] })]), expect: [] },
-    { name: "a group attached by SecurityGroupAssociation only", stack: stackOf([vpc(), endpointSg, interfaceEndpoint("sts", "sts"), association("sts-sg", "sts", ref("endpoints"))]), expect: [] },
+    // Terraform/Pulumi aws.ec2.SecurityGroupAssociation, replaceDefaultAssociation: "whether this association should replace the
+    // association with the VPC's default security group that is created when no security groups are specified during VPC endpoint creation".
+    { name: "a group attached by an association that replaces the default group", stack: stackOf([vpc(), endpointSg, interfaceEndpoint("sts", "sts"), association("sts-sg", "sts", ref("endpoints"), replacing)]), expect: [] },
+    {
+        name: "two associations, one of them replacing the default group",
+        stack: stackOf([vpc(), endpointSg, sg("more", {}), interfaceEndpoint("sts", "sts"), association("sts-sg", "sts", ref("endpoints")), association("sts-more", "sts", ref("more"), replacing)]),
+        expect: [],
+    },
+    { name: "an association beside securityGroupIds (the default group was never attached)", stack: stackOf([vpc(), endpointSg, sg("more", {}), interfaceEndpoint("sts", "sts", { securityGroupIds: [ref("endpoints")] }), association("sts-more", "sts", ref("more"))]), expect: [] },
+    { name: "replaceDefaultAssociation not known yet", stack: stackOf([vpc(), endpointSg, interfaceEndpoint("sts", "sts"), association("sts-sg", "sts", ref("endpoints"), { replaceDefaultAssociation: UnknownSentinel.bool })]), shapes: ["preview"], expect: [] },
+    {
+        name: "an association whose endpoint is not known yet may be the one that replaces",
+        stack: stackOf([vpc(), endpointSg, interfaceEndpoint("sts", "sts"), association("sts-sg", "sts", ref("endpoints")), { type: T.association, name: "elsewhere", inputs: { vpcEndpointId: UnknownSentinel.string, securityGroupId: ref("endpoints"), ...replacing } }]),
+        shapes: ["preview"],
+        expect: [],
+    },
     { name: "a group outside the stack", stack: stackOf([vpc(), interfaceEndpoint("sts", "sts", { securityGroupIds: ["sg-0123456789abcdef0"] })]), expect: [] },
     { name: "two groups, one of them outside the stack", stack: stackOf([vpc(), endpointSg, interfaceEndpoint("sts", "sts", { securityGroupIds: [ref("endpoints"), "sg-0123456789abcdef0"] })]), expect: [] },
     { name: "a gateway endpoint needs no group", stack: stackOf([vpc(), gatewayEndpoint("s3", "s3")]), expect: [] },
@@ -50,6 +68,30 @@ const invalid: StackCase[] = [
         stack: stackOf([vpc(), interfaceEndpoint("sts", "sts"), association("sts-default", "sts", ref("main", "defaultSecurityGroupId"))]),
         expect: ["defaultGroup@sts"],
         says: ["SecurityGroupAssociation \"sts-default\""],
+    },
+    {
+        name: "an association without replaceDefaultAssociation keeps the default group",
+        stack: stackOf([vpc(), endpointSg, { ...interfaceEndpoint("sts", "sts"), ...readBackWithDefault("sg-0endpoints") }, association("sts-sg", "sts", ref("endpoints"))]),
+        expect: ["defaultKept@sts"],
+        says: ["created without `securityGroupIds`", "\"sts-sg\"", "`replaceDefaultAssociation: true`", "default group stays attached"],
+    },
+    {
+        name: "replaceDefaultAssociation: false keeps the default group",
+        stack: stackOf([vpc(), endpointSg, { ...interfaceEndpoint("sts", "sts"), ...readBackWithDefault("sg-0endpoints") }, association("sts-sg", "sts", ref("endpoints"), { replaceDefaultAssociation: false })]),
+        expect: ["defaultKept@sts"],
+    },
+    {
+        name: "two associations, neither replacing the default group",
+        stack: stackOf([vpc(), endpointSg, sg("more", {}), { ...interfaceEndpoint("sts", "sts"), ...readBackWithDefault("sg-0endpoints", "sg-0more") }, association("sts-sg", "sts", ref("endpoints")), association("sts-more", "sts", ref("more"))]),
+        expect: ["defaultKept@sts"],
+        says: ["\"sts-sg\", \"sts-more\""],
+    },
+    {
+        name: "an endpoint whose inputs the pack never saw, read back with the default group",
+        stack: stackOf([vpc(), endpointSg, { ...interfaceEndpoint("sts", "sts"), ...readBackWithDefault("sg-0endpoints"), unanalysed: true }, association("sts-sg", "sts", ref("endpoints"))]),
+        shapes: ["deployed"],
+        expect: ["defaultGroup@sts"],
+        says: ["sg-0defaultmain (the default group of VPC \"main\")"],
     },
     {
         name: "the same group inline and in an association",

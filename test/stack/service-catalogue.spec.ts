@@ -1,6 +1,9 @@
 import * as assert from "assert";
+import { actionPatternMatches, splitAction } from "../../iam/actions";
+import crossServiceTable from "../../stack/data/cross-service-actions.json";
+import portTable from "../../stack/data/interface-ports.json";
 import {
-    iamPrefixesFor, interfacePorts, parseServiceName, policySupport, type ServiceName,
+    crossServiceActions, iamPrefixesFor, interfacePortRequirement, interfacePorts, parseServiceName, policySupport, type ServiceName,
 } from "../../stack/service-catalogue";
 
 const names: [string, Partial<ServiceName> | undefined][] = [
@@ -89,6 +92,35 @@ describe("service catalogue", () => {
         });
     });
 
+    describe("cross-service actions (stack/data/cross-service-actions.json)", () => {
+        it("gives CodeArtifact's sts:GetServiceBearerToken on both CodeArtifact endpoints, and nothing to a customer service", () => {
+            for (const name of ["com.amazonaws.us-east-1.codeartifact.api", "com.amazonaws.us-east-1.codeartifact.repositories"]) {
+                const service = parseServiceName(name);
+                assert.ok(service);
+                assert.deepStrictEqual(crossServiceActions(service).flatMap((e) => e.actions), ["sts:GetServiceBearerToken"]);
+            }
+            const customer = parseServiceName("com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0");
+            assert.ok(customer);
+            assert.deepStrictEqual(crossServiceActions(customer), []);
+        });
+        it("every entry cites an AWS page and names real actions of another service", async () => {
+            const table = crossServiceTable.entries;
+            assert.ok(table.length > 0);
+            for (const entry of table) {
+                assert.match(entry.source, /^https:\/\/docs\.aws\.amazon\.com\//, entry.suffix);
+                const service = parseServiceName(`com.amazonaws.us-east-1.${entry.suffix}`);
+                assert.ok(service);
+                const own = await iamPrefixesFor(service);
+                for (const action of entry.actions) {
+                    const split = splitAction(action);
+                    assert.ok(split, action);
+                    assert.ok(!own.includes(split.prefix.toLowerCase()), `${action} is the endpoint's own service`);
+                    assert.strictEqual(await actionPatternMatches(split.prefix.toLowerCase(), split.action), true, `${action} is not in the IAM catalogue`);
+                }
+            }
+        });
+    });
+
     describe("policy support", () => {
         const support = (name: string, overrides = {}) => {
             const service = parseServiceName(name);
@@ -124,6 +156,30 @@ describe("service catalogue", () => {
             assert.deepStrictEqual(ports("com.amazonaws.us-east-1.cassandra"), [9142]);
             assert.deepStrictEqual(ports("com.amazonaws.us-east-1.cassandra-fips"), [9142]);
             assert.strictEqual(ports("com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0"), undefined);
+        });
+        it("AWS-documented ports from the table, each with its source; SES SMTP on any one of five", () => {
+            const requirement = (name: string) => {
+                const service = parseServiceName(name);
+                assert.ok(service);
+                return interfacePortRequirement(service);
+            };
+            const smtp = requirement("com.amazonaws.us-east-1.email-smtp");
+            assert.deepStrictEqual(smtp && { ports: smtp.ports, anyOne: smtp.anyOne }, { ports: [25, 465, 587, 2465, 2587], anyOne: true });
+            assert.strictEqual(smtp?.source, "https://docs.aws.amazon.com/ses/latest/dg/send-email-set-up-vpc-endpoints.html");
+            assert.deepStrictEqual(requirement("com.amazonaws.us-east-1.transfer.server")?.ports, [22]);
+            assert.deepStrictEqual(requirement("com.amazonaws.us-east-1.iot.data")?.ports, [8883, 443, 8443]);
+            assert.strictEqual(requirement("com.amazonaws.us-east-1.sts")?.anyOne, false);
+            // Config lists ports that must each be admitted.
+            const service = parseServiceName("com.amazonaws.us-east-1.email-smtp");
+            assert.ok(service);
+            assert.deepStrictEqual(interfacePortRequirement(service, { "email-smtp": [587] }), { ports: [587], anyOne: false });
+        });
+        it("every entry of the port table cites an AWS page", () => {
+            for (const entry of [portTable.default, ...portTable.entries]) {
+                assert.match(entry.source, /^https:\/\/docs\.aws\.amazon\.com\//);
+                assert.ok(entry.quote.length > 0);
+                assert.ok(entry.ports.length > 0 && entry.ports.every((p: number) => Number.isInteger(p) && p > 0 && p < 65536));
+            }
         });
         it("config ports by suffix (or full customer service name) win", () => {
             assert.deepStrictEqual(ports("com.amazonaws.us-east-1.sts", { sts: [8443] }), [8443]);

@@ -643,6 +643,7 @@ function resourceSpecArbitrary(junk: boolean, weights?: Array<[string, number]>)
         [T.association]: fc.record({
             vpcEndpointId: refOrLiteral("endpoint", "vpce"),
             securityGroupId: refOrLiteral("securityGroup", "sg"),
+            replaceDefaultAssociation: m(fc.constantFrom<unknown>(true, false), 1),
         }, { requiredKeys: [] }),
         [T.bucket]: fc.record({ bucket: fc.constant("b"), policy: policyValue }, { requiredKeys: [] }),
     };

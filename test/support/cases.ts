@@ -89,3 +89,14 @@ export function expectReports(policy: EvaluatesDocuments, cases: DocumentCase[])
         }
     }
 }
+
+/**
+ * AWS's example policy for CodeArtifact endpoints, as the CodeArtifact User Guide prints it ("Create a
+ * VPC endpoint policy for CodeArtifact", https://docs.aws.amazon.com/codeartifact/latest/ug/create-vpc-endoint-policy.html).
+ */
+export const codeArtifactExample = {
+    Statement: [{
+        Action: ["codeartifact:GetAuthorizationToken", "codeartifact:GetRepositoryEndpoint", "codeartifact:ReadFromRepository", "sts:GetServiceBearerToken"],
+        Effect: "Allow", Resource: "*", Principal: { AWS: "arn:aws:iam::123456789012:root" },
+    }],
+};

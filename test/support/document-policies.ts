@@ -1,3 +1,6 @@
+import * as fs from "fs";
+import * as path from "path";
+
 // Endpoint policies as AWS documents them, for the document rules' test tables. Placeholders of
 // the originals are filled with example IDs: organization o-a1b2c3d4e5, account 111122223333.
 
@@ -121,44 +124,50 @@ export const perimeterS3Policy = {
     ],
 };
 
-/** sts_endpoint_policy.json: federated principals are bound by the roles they may assume. */
-export const perimeterStsPolicy = {
-    Version: "2012-10-17",
-    Statement: [
-        { Sid: "AllowRequestsByOrgsIdentitiesToOrgsResourcesByAWSPrinciples", Effect: "Allow", Principal: "*", Action: "*", Resource: "*", Condition: orgCondition },
-        { Sid: "AllowRequestsByAWSServicePrincipals", Effect: "Allow", Principal: "*", Action: "*", Resource: "*", Condition: servicePrincipals },
-        {
-            Sid: "AllowRequestsByOrgsIdentitiesToAnyResources", Effect: "Allow", Principal: "*", Action: "*", Resource: "*",
-            Condition: { StringEquals: { "aws:PrincipalOrgID": exampleOrgId, "aws:PrincipalTag/dp:exclude:resource": "true" } },
-        },
-        {
-            Sid: "AllowRequestsToOrgRolesByFederatedPrincipals", Effect: "Allow", Principal: { Federated: "*" },
-            Action: ["sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML"], Resource: "*",
-            Condition: { StringEquals: { "aws:ResourceOrgID": exampleOrgId } },
-        },
-    ],
+
+// ---- The same repository's files as they are (test/fixtures/data-perimeter, SOURCE.json names repo, path and commit) ----
+
+const perimeterFixtures = path.join(__dirname, "..", "fixtures", "data-perimeter");
+
+/** AWS accounts the examples name by placeholder: service accounts that own AWS resources. */
+export const exampleServiceAccountId = "123456789012";
+
+/** What each placeholder of the examples is filled with. */
+export const perimeterPlaceholders: Readonly<Record<string, string>> = {
+    "<my-org-id>": exampleOrgId,
+    "<third-party-account-a>": thirdPartyAccountIds[0],
+    "<third-party-account-b>": thirdPartyAccountIds[1],
+    "<region>": "eu-west-1",
+    "<RegionWithoutDashes>": "euwest1",
+    "<CodeArtifact-Region-Account>": exampleServiceAccountId,
+    "<glue-account-id>": exampleServiceAccountId,
+    "<ecr-account-id>": exampleServiceAccountId,
+    "<service-account-id>": exampleServiceAccountId,
+    "<string>": "a1b2c3d4e5",
+    "<action>": "s3:GetObject",
+    "<third-party-resource-arn>": "arn:aws:s3:::partner-a-exchange/*",
 };
 
-/** ssm_endpoint_policy.json: AWS-owned parameters and documents (accountless ARNs). */
-export const perimeterSsmPolicy = {
-    Version: "2012-10-17",
-    Statement: [
-        { Sid: "AllowRequestsByOrgsIdentitiesToOrgsResources", Effect: "Allow", Principal: { AWS: "*" }, Action: "*", Resource: "*", Condition: orgCondition },
-        { Sid: "AllowRequestsByAWSServicePrincipals", Effect: "Allow", Principal: { AWS: "*" }, Action: "*", Resource: "*", Condition: servicePrincipals },
-        {
-            Sid: "AllowRequestsByOrgsIdentitiesToAWSResources", Principal: { AWS: "*" },
-            Action: ["ssm:Describe*", "ssm:List*", "ssm:Get*", "ssm:SendCommand", "ssm:CreateAssociation", "ssm:StartSession"],
-            Effect: "Allow",
-            Resource: ["arn:aws:ssm:us-east-1::parameter/aws/*", "arn:aws:ssm:us-east-1::document/*"],
-            Condition: { StringEquals: { "aws:PrincipalOrgID": exampleOrgId } },
-        },
-    ],
-};
+export interface PerimeterExample {
+    /** The file name in vpc_endpoint_policies/. */
+    file: string;
+    path: string;
+    commit: string;
+    /** The file's text as the repository has it. */
+    text: string;
+    /** The document with its placeholders filled. */
+    document: unknown;
+}
 
-/** The data-perimeter examples above, by file name. */
-export const dataPerimeterExamples: Record<string, unknown> = {
-    "default_endpoint_policy.json": perimeterDefaultPolicy,
-    "s3_endpoint_policy.json": perimeterS3Policy,
-    "sts_endpoint_policy.json": perimeterStsPolicy,
-    "ssm_endpoint_policy.json": perimeterSsmPolicy,
-};
+/** All of AWS's vpc_endpoint_policies/*.json, as they are, with placeholders filled. */
+export function awsPerimeterExamples(): PerimeterExample[] {
+    const source = JSON.parse(fs.readFileSync(path.join(perimeterFixtures, "SOURCE.json"), "utf8")) as { files: { file: string; path: string; commit: string }[] };
+    return source.files.map((f) => {
+        const text = fs.readFileSync(path.join(perimeterFixtures, f.file), "utf8");
+        const filled = text.replace(/<[A-Za-z-]+>/g, (placeholder) => perimeterPlaceholders[placeholder] ?? placeholder);
+        return { ...f, text, document: JSON.parse(filled) as unknown };
+    });
+}
+
+/** The data-perimeter examples, by file name: AWS's files as they are, placeholders filled. */
+export const dataPerimeterExamples: Record<string, unknown> = Object.fromEntries(awsPerimeterExamples().map((e) => [e.file, e.document]));
