@@ -14,6 +14,8 @@ export interface CheckOptions {
     format: ReportFormat;
     output?: string;
     exitZero: boolean;
+    /** Show the packs' own output (what the CLI shows as info diagnostics). */
+    verbose: boolean;
 }
 
 export type Command = { command: "help" } | { command: "version" } | { command: "check"; options: CheckOptions };
@@ -31,8 +33,11 @@ export const usage = `Usage: vpce-guard check [options] <file>...
 Audits Pulumi stacks offline with a CrossGuard policy pack, as the Pulumi engine runs it
 (Analyze on every resource's inputs, then AnalyzeStack on the outputs), without the Pulumi CLI,
 the program or cloud credentials. Each <file> is the output of \`pulumi stack export\` (deployed
-state) or \`pulumi preview --json\` (planned state), told apart by content; "-" reads stdin.
-Each file is one stack, analysed by its own policy pack process.
+state, judged as \`pulumi policy analyze --file\` judges it) or \`pulumi preview --json\`
+(planned state, judged as \`pulumi preview\` runs the pack), told apart by content; "-" reads
+stdin. Each file is one stack, analysed by its own policy pack process. An export's secrets are
+decrypted with PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE) when its stack uses
+the passphrase secrets provider; otherwise they are judged as the string "[secret]".
 
 Options:
   --policy-pack <dir>          Policy pack directory to run (repeatable). Default: the bundled
@@ -43,6 +48,8 @@ Options:
   --format <text|json|sarif>   Report format. Default: text.
   --output <file>              Write the report to <file> instead of stdout.
   --exit-zero                  Exit 0 even when a mandatory policy is violated.
+  --verbose                    Show what the packs print (stdout and stderr), as the Pulumi CLI
+                               shows it; always shown when a pack fails.
   -h, --help                   Show this help.
   --version                    Show the version.
 
@@ -87,6 +94,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
         policyPackConfigs,
         format: format as ReportFormat,
         exitZero: values["exit-zero"] ?? false,
+        verbose: values.verbose ?? false,
     };
     if (values.output !== undefined) options.output = values.output;
     return { command: "check", options };
@@ -103,6 +111,7 @@ function parse(argv: readonly string[]) {
             format: { type: "string" },
             output: { type: "string" },
             "exit-zero": { type: "boolean" },
+            verbose: { type: "boolean" },
             help: { type: "boolean", short: "h" },
             version: { type: "boolean" },
         },
