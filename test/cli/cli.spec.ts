@@ -22,14 +22,14 @@ interface Run {
 }
 
 /** Runs the built CLI with `args`. */
-function run(args: string[], opts: { cwd?: string; input?: string } = {}): Promise<Run> {
+function run(args: string[], opts: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
     return runNode([cli, ...args], opts);
 }
 
 /** Runs node with `args`, `input` on its stdin; collects its output. */
-function runNode(args: string[], opts: { cwd?: string; input?: string } = {}): Promise<Run> {
+function runNode(args: string[], opts: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
     return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, args, { cwd: opts.cwd ?? repoRoot, stdio: ["pipe", "pipe", "pipe"] });
+        const child = spawn(process.execPath, args, { cwd: opts.cwd ?? repoRoot, stdio: ["pipe", "pipe", "pipe"], ...(opts.env ? { env: opts.env } : {}) });
         let stdout = "";
         let stderr = "";
         child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
@@ -184,6 +184,31 @@ describe("vpce-guard check (the CLI)", function () {
             assert.deepEqual([outputs.a.dryRun, outputs.a.config], ["true", { "test:region": "mars-1" }]);
         });
 
+        it("an export's passphrase secrets are decrypted with PULUMI_CONFIG_PASSPHRASE, and never printed by the tool", async function () {
+            const env = { ...process.env, PULUMI_CONFIG_PASSPHRASE: "correct horse battery staple" };
+            const r = await run(["check", "passphrase.export.json", "--policy-pack", path.join(fixturesDir, "launch-pack"), "--format", "json"], { cwd: fixtures, env });
+            assert.equal(r.code, 0, r.stderr);
+            const report = json(r);
+            assert.deepEqual(report.stacks[0].secrets, { encrypted: 0, redacted: 0, decrypted: 3 });
+            const seen = JSON.parse(report.stacks[0].violations.find((v: any) => v.policy === "launch").message);
+            assert.equal(seen.props.password, "hunter2-plain", "the pack judged the plaintext");
+            assert.doesNotMatch(r.stderr + JSON.stringify(report.stacks[0].notes), /hunter2|inner-plain/);
+        });
+
+        it("--verbose shows the pack's own lines as info lines", async function () {
+            const r = await run(["check", "passphrase.export.json", "--policy-pack", path.join(fixturesDir, "launch-pack"), "--verbose"], { cwd: fixtures });
+            assert.equal(r.code, 0, r.stderr);
+            assert.match(r.stderr, /^vpce-guard: launch-pack: info: stdout line from db$/m);
+            assert.match(r.stderr, /^vpce-guard: launch-pack: info#err: stderr line from db$/m);
+            const quiet = await run(["check", "passphrase.export.json", "--policy-pack", path.join(fixturesDir, "launch-pack")], { cwd: fixtures });
+            assert.doesNotMatch(quiet.stderr, /stdout line from db/);
+        });
+
+        it("a pack that fails shows its own lines without --verbose", async function () {
+            const r = await run(["check", "passphrase.export.json", "--policy-pack", path.join(fixturesDir, "conformance", "invalid")], { cwd: fixtures });
+            assertUserError(r, /^vpce-guard: invalid: info#err: Invalid policy name "all". "all" is a reserved name\.$/m);
+        });
+
         it("several stacks in one run: one pack process per stack, each with its own results", async function () {
             const r = await run(["check", "things-dev.export.json", "things-prod.export.json", ...pack, "--policy-pack-config", "echo-label.config.json", "--format", "json"], { cwd: fixtures });
             assert.equal(r.code, 0, `the config makes outputs-echo advisory (stderr: ${r.stderr})`);
@@ -276,6 +301,12 @@ describe("vpce-guard check (the CLI)", function () {
             const r = await run(["check", exampleExport, "--exit-zero", "--policy-pack-config", path.join(fixtures, "unknown-key.config.json")]);
             assert.equal(r.code, 0, r.stderr);
             assert.match(r.stderr, /vpce-guard: warning: .*unknown-key\.config\.json: vpce-policy-jsn: policy pack "vpce-guard" has no policy of that name; did you mean "vpce-policy-json"\? \(ignored\)/);
+        });
+
+        it("an export with resource references is judged, not refused (rpc.go renders them as IDs and URNs)", async function () {
+            const r = await run(["check", path.join(fixtures, "references.export.json")]);
+            assert.equal(r.code, 1, r.stderr);
+            assert.match(r.stdout, /1 mandatory, 2 advisory violation\(s\) on 3 resource\(s\)/);
         });
 
         it("a config value of the wrong type", async function () {
