@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import {
-    PolicyConfigError, readPolicyPackConfigFile, runPolicyPack, type AnalyzerDescription, type PolicyPackConfigFile, type RunProgress, type StartOptions,
+    configWarnings, PolicyConfigError, readPolicyPackConfigFile, runPolicyPack, type AnalyzerDescription, type OutputLine, type PolicyPackConfigFile, type RunProgress, type StartOptions,
 } from "../engine";
 import { buildAuditReport, stackName, type AuditReport, type PackRun, type StackRun } from "../report/audit";
 import { BaselineError, formatBaseline, readBaselineFile } from "../report/baseline";
@@ -15,15 +15,16 @@ import { formatJunitReport } from "../report/junit";
 import { formatSarifReport } from "../report/sarif";
 import { formatTextReport } from "../report/text";
 import { parseCommandLine, usage, UsageError, type CheckOptions, type ReportFormat } from "./options";
-import { decodeStackFile, readStackDocument, stdinFile, type StackDocument, type StackFileError } from "../state/stack-files";
+import { PassphraseError, passphraseFromEnvironment } from "../state/passphrase";
+import { decodeStackFile, readStackDocument, stdinFile, type ReadOptions, type StackDocument, type StackFileError } from "../state/stack-files";
 
 export interface CliEnvironment {
     cwd: string;
     stdout: { write(text: string): unknown; isTTY?: boolean };
     stderr: { write(text: string): unknown; isTTY?: boolean };
     readStdin(): Uint8Array;
-    /** Environment variables the CLI reads (NO_COLOR, GITHUB_ACTIONS). */
-    env?: Record<string, string | undefined>;
+    /** Environment variables the CLI reads (NO_COLOR, GITHUB_ACTIONS, PULUMI_CONFIG_PASSPHRASE(_FILE)); default `process.env` for the passphrase. */
+    env?: NodeJS.ProcessEnv;
 }
 
 export const exitCodes = { passed: 0, mandatoryViolations: 1, error: 2 } as const;
@@ -79,7 +80,7 @@ async function check(options: CheckOptions, env: CliEnvironment): Promise<number
     try {
         runs = await inPool(documents, options.jobs, async (document, i) => {
             const label = `${stackName(document)}${documents.length > 1 ? ` (${i + 1}/${documents.length})` : ""}`;
-            return { document, packs: await auditStack(document, packs, (what, phase) => progress?.update(`vpce-guard: ${label}: ${what}`, phase)) };
+            return { document, packs: await auditStack(document, packs, (what, phase) => progress?.update(`vpce-guard: ${label}: ${what}`, phase), options, env) };
         });
     } finally {
         progress?.clear();
@@ -171,6 +172,14 @@ function packSpecs(options: CheckOptions, cwd: string): PackSpec[] {
 function readDocuments(files: readonly string[], env: CliEnvironment): StackDocument[] {
     const documents: StackDocument[] = [];
     const errors: StackFileError[] = [];
+    const readOptions: ReadOptions = {};
+    try {
+        const passphrase = passphraseFromEnvironment(env.env ?? process.env, env.cwd);
+        if (passphrase !== undefined) readOptions.passphrase = passphrase;
+    } catch (e) {
+        if (e instanceof PassphraseError) throw new CheckError(e.message);
+        throw e;
+    }
     for (const file of files) {
         let bytes: Uint8Array;
         try {
@@ -180,7 +189,7 @@ function readDocuments(files: readonly string[], env: CliEnvironment): StackDocu
             errors.push({ file, message: err.code === "ENOENT" ? "no such file" : err.code === "EISDIR" ? "is a directory, not a file" : `cannot read it (${err.message})` });
             continue;
         }
-        const result = readStackDocument(decodeStackFile(bytes), file === "-" ? stdinFile : file);
+        const result = readStackDocument(decodeStackFile(bytes), file === "-" ? stdinFile : file, readOptions);
         if (result.ok) documents.push(result.document);
         else errors.push(result.error);
     }
@@ -190,12 +199,25 @@ function readDocuments(files: readonly string[], env: CliEnvironment): StackDocu
     return documents;
 }
 
-async function auditStack(document: StackDocument, packs: readonly PackSpec[], progress: (what: string, phase: string) => void): Promise<PackRun[]> {
+/**
+ * How the CLI would run a pack over this document: a preview as \`pulumi preview\` does (ConfigureStack
+ * with the stack, its config and dryRun, so the pack's environment has them); an export as
+ * \`pulumi policy analyze --file\` does (no ConfigureStack: the pack is told nothing of the stack).
+ */
+function stackOptions(document: StackDocument): StartOptions["stack"] {
+    if (document.kind !== "preview") return undefined;
+    const stack: NonNullable<StartOptions["stack"]> = { dryRun: true, config: document.config };
+    if (document.stack !== undefined) stack.name = document.stack;
+    if (document.project !== undefined) stack.project = document.project;
+    return stack;
+}
+
+async function auditStack(
+    document: StackDocument, packs: readonly PackSpec[], progress: (what: string, phase: string) => void, options: CheckOptions, env: CliEnvironment,
+): Promise<PackRun[]> {
     const runs: PackRun[] = [];
     for (const spec of packs) {
-        const stack: NonNullable<StartOptions["stack"]> = { dryRun: document.dryRun, config: document.config };
-        if (document.stack !== undefined) stack.name = document.stack;
-        if (document.project !== undefined) stack.project = document.project;
+        const stack = stackOptions(document);
         // The pack's description once it started, so that a failure is told as the user's problem it is.
         let info: AnalyzerDescription | undefined;
         const onProgress = (p: RunProgress) => {
@@ -204,12 +226,24 @@ async function auditStack(document: StackDocument, packs: readonly PackSpec[], p
             else if (p.step === "analyze") progress(`Analyze ${p.index + 1}/${p.total}`, "analyze");
             else progress(`AnalyzeStack on ${p.total} resources`, "analyzeStack");
         };
+        // The pack's own lines, as the CLI shows them (info; stderr as info#err): with --verbose as they
+        // come, and always when the pack fails.
+        const output: OutputLine[] = [];
+        const onOutput = (line: OutputLine) => {
+            output.push(line);
+            if (output.length > outputLinesKept) output.shift();
+            if (options.verbose) env.stderr.write(`${outputLine(spec, line)}\n`);
+        };
         try {
-            const result = await runPolicyPack(spec.directory, document.resources, { stack, config: spec.config, onProgress });
+            const result = await runPolicyPack(spec.directory, document.resources, { ...(stack ? { stack } : {}), config: spec.config, onProgress, onOutput });
+            for (const warning of configWarnings(result.info, spec.config)) {
+                env.stderr.write(`vpce-guard: warning: ${spec.configFile ?? spec.label}: ${warning}\n`);
+            }
             const run: PackRun = { info: result.info, directory: spec.label, configured: result.configured, diagnostics: result.diagnostics, notApplicable: result.notApplicable };
             if (spec.configFile !== undefined) run.configFile = spec.configFile;
             runs.push(run);
         } catch (e) {
+            if (!options.verbose) for (const line of output) env.stderr.write(`${outputLine(spec, line)}\n`);
             if (info === undefined) throw new CheckError(`cannot run policy pack ${spec.label}: ${(e as Error).message}`);
             // Only Configure refuses a config.
             if (e instanceof PolicyConfigError) {
@@ -220,6 +254,13 @@ async function auditStack(document: StackDocument, packs: readonly PackSpec[], p
         }
     }
     return runs;
+}
+
+/** The last lines of a pack's output kept to show when it fails. */
+const outputLinesKept = 200;
+
+function outputLine(spec: PackSpec, line: OutputLine): string {
+    return `vpce-guard: ${path.basename(spec.directory)}: ${line.stream === "stderr" ? "info#err" : "info"}: ${line.text}`;
 }
 
 /** The vpce-guard package directory (the bundled pack): where its package.json is, above this file. */

@@ -35,6 +35,8 @@ export interface CheckOptions {
     sourceRoot?: string;
     /** Stack files analysed at once (one pack process each). */
     jobs: number;
+    /** Show the packs' own output (what the CLI shows as info diagnostics). */
+    verbose: boolean;
 }
 
 export type Command = { command: "help" } | { command: "version" } | { command: "check"; options: CheckOptions };
@@ -52,8 +54,11 @@ export const usage = `Usage: vpce-guard check [options] <file>...
 Audits Pulumi stacks offline with a CrossGuard policy pack, as the Pulumi engine runs it
 (Analyze on every resource's inputs, then AnalyzeStack on the outputs), without the Pulumi CLI,
 the program or cloud credentials. Each <file> is the output of \`pulumi stack export\` (deployed
-state) or \`pulumi preview --json\` (planned state), told apart by content; "-" reads stdin.
-Each file is one stack, analysed by its own policy pack process.
+state, judged as \`pulumi policy analyze --file\` judges it) or \`pulumi preview --json\`
+(planned state, judged as \`pulumi preview\` runs the pack), told apart by content; "-" reads
+stdin. Each file is one stack, analysed by its own policy pack process. An export's secrets are
+decrypted with PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE) when its stack uses
+the passphrase secrets provider; otherwise they are judged as the string "[secret]".
 
 Options:
   --policy-pack <dir>          Policy pack directory to run (repeatable). Default: the bundled
@@ -79,6 +84,8 @@ Options:
   --no-color                   No colour (also with the NO_COLOR environment variable).
   --color                      Colour even when stdout is not a terminal.
   --exit-zero                  Exit 0 even when a mandatory policy is violated.
+  --verbose                    Show what the packs print (stdout and stderr), as the Pulumi CLI
+                               shows it; always shown when a pack fails.
   -h, --help                   Show this help.
   -v, --version                Show the version.
 
@@ -131,6 +138,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
         policies: values.policy ?? [],
         skipPolicies: values["skip-policy"] ?? [],
         jobs,
+        verbose: values.verbose ?? false,
     };
     if (values.baseline !== undefined) options.baseline = values.baseline;
     if (values["write-baseline"] !== undefined) options.writeBaseline = values["write-baseline"];
@@ -193,6 +201,7 @@ function parse(argv: readonly string[]) {
             "no-color": { type: "boolean" },
             color: { type: "boolean" },
             "exit-zero": { type: "boolean" },
+            verbose: { type: "boolean" },
             help: { type: "boolean", short: "h" },
             version: { type: "boolean", short: "v" },
         },

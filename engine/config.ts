@@ -55,14 +55,28 @@ function preview(value: unknown): string {
 
 const levelList = enforcementLevels.join(", ");
 
+/** Pulumi ESC environments for the pack (parsePolicyPackConfig); not a policy. */
+const environmentsKey = "environments";
+
+function environmentsProblem(value: unknown): Problem | undefined {
+    if (!Array.isArray(value)) return { key: environmentsKey, text: `"environments" must be an array of strings (got ${kindOf(value)})` };
+    const i = value.findIndex((e) => typeof e !== "string");
+    return i >= 0 ? { key: environmentsKey, text: `"environments[${i}]" must be a string (got ${kindOf(value[i])})` } : undefined;
+}
+
 /**
- * parsePolicyPackConfig: a string is a level; an object may carry `enforcementLevel` and properties;
+ * parsePolicyPackConfig: `environments` (a list of ESC environment names) is taken out; a string is a level; an object may carry `enforcementLevel` and properties;
  * an empty object is dropped; anything else is an error.
  */
 function parseEntries(file: PolicyPackConfigFile | undefined): Map<string, Entry> {
     const entries = new Map<string, Entry>();
     const problems: Problem[] = [];
     for (const [name, value] of Object.entries(file ?? {})) {
+        if (name === environmentsKey) {
+            const problem = environmentsProblem(value);
+            if (problem) problems.push(problem);
+            continue;
+        }
         if (typeof value === "string") {
             if (isLevel(value)) entries.set(name, { enforcementLevel: value });
             else problems.push({ policy: name, key: "enforcementLevel", text: `${name}: enforcement level ${preview(value)} is not one of ${levelList}` });
@@ -115,21 +129,21 @@ function unknownPolicy(name: string, info: AnalyzerDescription): Problem {
     return { policy: name, text: `${name}: policy pack "${info.name}" has no policy of that name${hint}` };
 }
 
-type Working = Map<string, { enforcementLevel: EnforcementLevel; properties: Record<string, unknown> }>;
+type Working = Map<string, { enforcementLevel: EnforcementLevel | undefined; properties: Record<string, unknown> }>;
 
 /**
- * applyConfig: `all` sets every level first, then each policy's entry sets its level and merges its
- * properties over what is there (top-level keys replaced).
+ * applyConfig: `all` sets every level first, then each entry, `all` itself and names the pack lacks
+ * included, sets its level and merges its properties over what is there (top-level keys replaced).
+ * So `all`'s properties reach no policy, and every name of the file ends up in Configure's map.
  */
 function apply(result: Working, entries: Map<string, Entry>): void {
     const all = entries.get("all")?.enforcementLevel;
     if (all !== undefined) for (const c of result.values()) c.enforcementLevel = all;
     for (const [name, entry] of entries) {
-        const current = result.get(name);
-        // The CLI also forwards `all` and names the pack lacks; the Node server never reads them.
-        if (name === "all" || current === undefined) continue;
+        const current = result.get(name) ?? { enforcementLevel: undefined, properties: {} };
         if (entry.enforcementLevel !== undefined) current.enforcementLevel = entry.enforcementLevel;
         Object.assign(current.properties, structuredClone(entry.properties ?? {}));
+        result.set(name, current);
     }
 }
 
@@ -202,31 +216,17 @@ function describeSchemaError(policy: string, err: ErrorObject, data: Record<stri
 /**
  * The per-policy configuration the CLI sends in `Configure`: the policy's declared level and its
  * schema defaults, then the pack's initial config, then `file`; validated against each policy's
- * schema. Throws `PolicyConfigError` where the CLI would refuse to run.
- *
- * Stricter than the CLI in one respect: a policy name the pack lacks is an error here; the CLI
- * forwards it silently (or fails with `invalid enforcement level ""` when it carries no level).
+ * schema (ReconcilePolicyPackConfig, then analyzer.Configure's level check). As in the CLI, `all` and
+ * names the pack lacks are forwarded (the Node server ignores them; `configWarnings` says so), and one
+ * of them that carries properties but no level is refused (`invalid enforcement level ""`).
+ * `environments` is not a policy and is left out. Throws `PolicyConfigError` where the CLI refuses.
  */
 export function reconcileConfig(info: AnalyzerDescription, file?: PolicyPackConfigFile): Record<string, ReconciledPolicyConfig> {
     const entries = parseEntries(file);
     if (!info.supportsConfig) {
-        if (entries.size > 0) throw new PolicyConfigError([{ text: `policy pack "${info.name}" does not support config` }]);
+        if (file !== undefined && Object.keys(file).length > 0) throw new PolicyConfigError([{ text: `policy pack "${info.name}" does not support config` }]);
         return {};
     }
-
-    const names = new Set(info.policies.map((p) => p.name));
-    const problems: Problem[] = [];
-    for (const [name, entry] of entries) {
-        if (name === "all") {
-            const key = Object.keys(entry.properties ?? {})[0];
-            if (key !== undefined) {
-                problems.push({ policy: "all", key, text: `all: only "enforcementLevel" can be set for every policy at once (got property "${key}")` });
-            }
-        } else if (!names.has(name)) {
-            problems.push(unknownPolicy(name, info));
-        }
-    }
-    if (problems.length > 0) throw new PolicyConfigError(problems);
 
     // createConfigWithDefaults: the declared level, and each schema property's `default`.
     const result: Working = new Map();
@@ -250,6 +250,7 @@ export function reconcileConfig(info: AnalyzerDescription, file?: PolicyPackConf
     apply(result, initial);
     apply(result, entries);
 
+    const problems: Problem[] = [];
     for (const p of info.policies) {
         const properties = result.get(p.name)!.properties;
         const validate = validatorFor(p);
@@ -261,7 +262,41 @@ export function reconcileConfig(info: AnalyzerDescription, file?: PolicyPackConf
         problems.sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
         throw new PolicyConfigError(problems);
     }
-    return Object.fromEntries(result);
+    // analyzer.Configure: every entry needs a level; only a name the pack lacks can miss one.
+    for (const [name, c] of result) {
+        if (c.enforcementLevel === undefined) {
+            const key = Object.keys(c.properties)[0];
+            const problem: Problem = {
+                policy: name,
+                text: `${name}: invalid enforcement level "" (the CLI refuses properties for ${name === "all" ? "`all`" : "a policy the pack lacks"} without an "enforcementLevel")`,
+            };
+            if (key !== undefined) problem.key = key;
+            throw new PolicyConfigError([problem]);
+        }
+    }
+    return Object.fromEntries(result) as Record<string, ReconciledPolicyConfig>;
+}
+
+/**
+ * What the CLI accepts in a config but a user should hear about: names the pack lacks (forwarded,
+ * ignored by the Node server), properties under `all` (reach no policy), and `environments`, whose
+ * ESC environments are not opened here. Assumes `reconcileConfig` accepted the file.
+ */
+export function configWarnings(info: AnalyzerDescription, file?: PolicyPackConfigFile): string[] {
+    const warnings: string[] = [];
+    const names = new Set(info.policies.map((p) => p.name));
+    for (const [name, value] of Object.entries(file ?? {})) {
+        if (name === environmentsKey) {
+            const list = (value as unknown as string[]).join(", ");
+            warnings.push(`"environments" (${list || "none"}): ESC environments are not opened offline (nor by \`pulumi policy analyze\`); the pack runs without what they would set`);
+        } else if (name === "all") {
+            const keys = value !== null && typeof value === "object" ? Object.keys(value).filter((k) => k !== "enforcementLevel") : [];
+            if (keys.length > 0) warnings.push(`all: properties (${keys.join(", ")}) under "all" reach no policy; only its "enforcementLevel" applies to every policy`);
+        } else if (!names.has(name)) {
+            warnings.push(unknownPolicy(name, info).text + " (ignored)");
+        }
+    }
+    return warnings;
 }
 
 function jsonProblem(e: ParseError): string {

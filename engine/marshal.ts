@@ -3,6 +3,7 @@
 
 import * as fs from "fs";
 import * as path from "path";
+import * as yaml from "js-yaml";
 import { analyzer as pb, Struct } from "./proto";
 import {
     AnalyzerDescription,
@@ -67,11 +68,23 @@ export function nameFromUrn(urn: string): string {
     return parts.length >= 4 ? parts.slice(3).join("::") : parts[parts.length - 1];
 }
 
-function resourceOptions(parent: string | undefined): pb.AnalyzerResourceOptions {
-    // The CLI always sends options with custom timeouts; the Node server throws without options.
+/** marshalResourceOptions: every option, custom timeouts always present (the Node server reads them). */
+function resourceOptions(r: StackResource): pb.AnalyzerResourceOptions {
+    const o = r.options ?? {};
     const options = new pb.AnalyzerResourceOptions();
-    options.setCustomtimeouts(new pb.AnalyzerResourceOptions.CustomTimeouts());
-    if (parent) options.setParent(parent);
+    options.setProtect(o.protect ?? false);
+    options.setIgnorechangesList(o.ignoreChanges ?? []);
+    options.setDeletebeforereplace(o.deleteBeforeReplace ?? false);
+    options.setDeletebeforereplacedefined(o.deleteBeforeReplace !== undefined);
+    options.setAdditionalsecretoutputsList(o.additionalSecretOutputs ?? []);
+    options.setAliasesList(o.aliases ?? []);
+    const timeouts = new pb.AnalyzerResourceOptions.CustomTimeouts();
+    timeouts.setCreate(o.customTimeouts?.create ?? 0);
+    timeouts.setUpdate(o.customTimeouts?.update ?? 0);
+    timeouts.setDelete(o.customTimeouts?.delete ?? 0);
+    timeouts.setRead(o.customTimeouts?.read ?? 0);
+    options.setCustomtimeouts(timeouts);
+    if (r.parent) options.setParent(r.parent);
     return options;
 }
 
@@ -92,7 +105,7 @@ export function analyzeRequest(r: StackResource): pb.AnalyzeRequest {
     req.setType(r.type);
     req.setName(r.name ?? nameFromUrn(r.urn));
     req.setProperties(propertiesStruct(r.inputs, `${r.urn} inputs`));
-    req.setOptions(resourceOptions(r.parent));
+    req.setOptions(resourceOptions(r));
     const provider = providerResource(r);
     if (provider) req.setProvider(provider);
     return req;
@@ -112,7 +125,7 @@ export function stackResource(r: StackResource): pb.AnalyzerResource {
     res.setType(r.type);
     res.setName(r.name ?? nameFromUrn(r.urn));
     res.setProperties(propertiesStruct(r.outputs ?? r.inputs, `${r.urn} outputs`));
-    res.setOptions(resourceOptions(r.parent));
+    res.setOptions(resourceOptions(r));
     const provider = providerResource(r);
     if (provider) res.setProvider(provider);
     if (r.parent) res.setParent(r.parent);
@@ -163,24 +176,63 @@ const policyTypeFromWire: Record<number, PolicyDescription["policyType"]> = {
     [pb.PolicyType.POLICY_TYPE_STACK]: "stack",
 };
 
+const rootStackType = "pulumi:pulumi:Stack";
+
+/** `resource.URN.IsValid`'s shape: `urn:pulumi:<stack>::<project>::<type>::<name>`. */
+function urnParts(urn: string): { stack: string; project: string } | undefined {
+    if (!urn.startsWith("urn:pulumi:")) return undefined;
+    const parts = urn.slice("urn:pulumi:".length).split("::");
+    return parts.length >= 4 && parts[2] !== "" ? { stack: parts[0], project: parts[1] } : undefined;
+}
+
+/**
+ * snapshotRootStackURN (pkg/resource/deploy/analyze_snapshot.go): the stack's `pulumi:pulumi:Stack`
+ * resource without a parent, else the default root URN of the first valid URN's stack and project
+ * (`resource.DefaultRootStackURN`), else "".
+ */
+export function rootStackUrn(resources: readonly StackResource[]): string {
+    let fallback = "";
+    for (const r of resources) {
+        const parts = urnParts(r.urn);
+        if (!parts) continue;
+        if (r.type === rootStackType && !r.parent) return r.urn;
+        fallback ||= `urn:pulumi:${parts.stack}::${parts.project}::${rootStackType}::${parts.project}-${parts.stack}`;
+    }
+    return fallback;
+}
+
+/**
+ * resolveStackPolicyViolationURN: a stack diagnostic keeps its URN when that names a resource of the
+ * stack; otherwise (none, or one not in the stack) it is about the root stack.
+ */
+export function stackViolationAttribution(resources: readonly StackResource[]): (urn: string) => string {
+    const urns = new Set(resources.map((r) => r.urn));
+    let root: string | undefined;
+    return (urn) => (urns.has(urn) ? urn : (root ??= rootStackUrn(resources)));
+}
+
 /**
  * Diagnostics as the CLI reads them; a diagnostic without severity takes its policy's severity
- * (analyzer.convertDiagnostics), and for `Analyze` one without a URN is about the analysed resource.
+ * (analyzer.convertDiagnostics); `remediate` is reported as `mandatory` (analyzeResource,
+ * AnalyzeStack in step_generator.go and analyze_snapshot.go); `urnFor` gives the URN the CLI
+ * attributes it to: for Analyze always the analysed resource, for AnalyzeStack see
+ * `stackViolationAttribution`.
  */
 export function diagnostics(
     list: pb.AnalyzeDiagnostic[],
     phase: Diagnostic["phase"],
     info: AnalyzerDescription,
-    analysedUrn?: string,
+    urnFor: (diagnosticUrn: string) => string,
 ): Diagnostic[] {
     return list.map((d) => {
         const severity =
             severityFromWire[d.getSeverity()] ?? info.policies.find((p) => p.name === d.getPolicyname())?.severity;
+        const level = enforcementLevel(d.getEnforcementlevel());
         const diagnostic: Diagnostic = {
             policyName: d.getPolicyname(),
             policyPackName: d.getPolicypackname(),
-            enforcementLevel: enforcementLevel(d.getEnforcementlevel()),
-            urn: d.getUrn() || analysedUrn || "",
+            enforcementLevel: level === "remediate" ? "mandatory" : level,
+            urn: urnFor(d.getUrn()),
             message: d.getMessage(),
             description: d.getDescription(),
             phase,
@@ -198,22 +250,99 @@ export function notApplicable(list: pb.PolicyNotApplicable[], phase: NotApplicab
     });
 }
 
-/** The few top-level scalars of PulumiPolicy.yaml the CLI uses (`version`, `description`, `runtime`). */
+/** The runtime options the Node language host reads (main.go parseOptions). */
+export interface RuntimeOptions {
+    name: string;
+    /** `typescript` (default true): sets `PULUMI_NODEJS_TYPESCRIPT`. */
+    typescript: boolean;
+    /** `tsconfig`: sets `PULUMI_NODEJS_TSCONFIG_PATH`. */
+    tsconfig?: string;
+    /** `nodeargs`, split as google/shlex splits it. */
+    nodeargs: string[];
+}
+
+/** What of PulumiPolicy.yaml the CLI uses (`version`, `description`, `runtime` and its options). */
 export interface PolicyProject {
-    runtime?: string;
+    runtime: RuntimeOptions;
     version?: string;
     description?: string;
 }
 
-function topLevelScalar(yaml: string, key: string): string | undefined {
-    const m = new RegExp(`^${key}:[ \\t]*(.*)$`, "m").exec(yaml);
-    if (!m) return undefined;
-    let value = m[1].replace(/\s+#.*$/, "").trim();
-    if (value === "" || value.startsWith("|") || value.startsWith(">")) return undefined;
-    if ((value.startsWith('"') && value.endsWith('"')) || (value.startsWith("'") && value.endsWith("'"))) {
-        value = value.slice(1, -1);
+/**
+ * `shlex.Split` (github.com/google/shlex), as the language host splits `nodeargs`: words split on
+ * blanks; single quotes literal; double quotes with backslash escapes of `"`, `\\`, `$`, `` ` `` and
+ * newline; a backslash outside quotes escapes the next character; `#` at a word's start begins a comment.
+ */
+export function shlexSplit(text: string): string[] {
+    const words: string[] = [];
+    let word: string | undefined;
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (/\s/.test(c)) {
+            if (word !== undefined) words.push(word);
+            word = undefined;
+        } else if (c === "#" && word === undefined) {
+            while (i < text.length && text[i] !== "\n") i++;
+        } else if (c === "\\") {
+            i++;
+            if (i >= text.length) throw new Error("EOF found after escape character");
+            word = (word ?? "") + text[i];
+        } else if (c === "'") {
+            const end = text.indexOf("'", i + 1);
+            if (end < 0) throw new Error("EOF found when expecting closing quote");
+            word = (word ?? "") + text.slice(i + 1, end);
+            i = end;
+        } else if (c === '"') {
+            word ??= "";
+            for (i++; ; i++) {
+                if (i >= text.length) throw new Error("EOF found when expecting closing quote");
+                if (text[i] === '"') break;
+                if (text[i] === "\\" && i + 1 < text.length && '"\\$`\n'.includes(text[i + 1])) i++;
+                word += text[i];
+            }
+        } else {
+            word = (word ?? "") + c;
+        }
     }
-    return value;
+    if (word !== undefined) words.push(word);
+    return words;
+}
+
+function runtimeOptions(runtime: unknown, file: string): RuntimeOptions {
+    const fail = (what: string): never => {
+        throw new Error(`failed to load Pulumi policy project located at "${path.dirname(file)}": ${what}`);
+    };
+    if (runtime === undefined || runtime === null) fail("runtime is required");
+    let name: unknown = runtime;
+    let options: Record<string, unknown> = {};
+    if (typeof runtime === "object") {
+        const r = runtime as Record<string, unknown>;
+        name = r.name;
+        if (r.options !== undefined && r.options !== null) {
+            if (typeof r.options !== "object" || Array.isArray(r.options)) fail("runtime.options must be a map");
+            options = r.options as Record<string, unknown>;
+        }
+    }
+    if (typeof name !== "string" || name === "") fail("runtime must be a string or an object with a name");
+    // parseOptions' type checks and messages.
+    const result: RuntimeOptions = { name: name as string, typescript: true, nodeargs: [] };
+    if (options.typescript !== undefined) {
+        if (typeof options.typescript !== "boolean") fail("typescript option must be a boolean");
+        result.typescript = options.typescript as boolean;
+    }
+    if (options.tsconfig !== undefined) {
+        if (typeof options.tsconfig !== "string") fail("tsconfigpath option must be a string");
+        result.tsconfig = options.tsconfig as string;
+    }
+    if (options.nodeargs !== undefined) {
+        if (typeof options.nodeargs !== "string") fail("nodeargs option must be a string");
+        try {
+            result.nodeargs = shlexSplit(options.nodeargs as string);
+        } catch (e) {
+            fail(`nodeargs: ${(e as Error).message}`);
+        }
+    }
+    return result;
 }
 
 /** Reads `<packDir>/PulumiPolicy.yaml`, which the CLI requires before it starts a pack. */
@@ -222,10 +351,20 @@ export function readPolicyProject(packDir: string): PolicyProject {
     if (!fs.existsSync(file)) {
         throw new Error(`failed to load Pulumi policy project located at "${packDir}": ${file} does not exist`);
     }
-    const yaml = fs.readFileSync(file, "utf8");
-    // `runtime: nodejs` or `runtime:\n  name: nodejs`.
-    const runtime = topLevelScalar(yaml, "runtime") ?? /^runtime:[ \t]*\n(?:[ \t]+.*\n)*?[ \t]+name:[ \t]*(\S+)/m.exec(yaml)?.[1];
-    return { runtime, version: topLevelScalar(yaml, "version"), description: topLevelScalar(yaml, "description") };
+    let doc: unknown;
+    try {
+        doc = yaml.load(fs.readFileSync(file, "utf8"));
+    } catch (e) {
+        throw new Error(`failed to load Pulumi policy project located at "${packDir}": ${(e as Error).message}`);
+    }
+    const project = (doc !== null && typeof doc === "object" ? doc : {}) as Record<string, unknown>;
+    const text = (v: unknown) => (typeof v === "string" && v !== "" ? v : typeof v === "number" ? String(v) : undefined);
+    const result: PolicyProject = { runtime: runtimeOptions(project.runtime, file) };
+    const version = text(project.version);
+    if (version !== undefined) result.version = version;
+    const description = text(project.description);
+    if (description !== undefined) result.description = description;
+    return result;
 }
 
 /**

@@ -1,9 +1,11 @@
-// A policy pack process driven the way the Pulumi CLI drives it: spawned through
-// @pulumi/pulumi/cmd/run-policy-pack, then Handshake, ConfigureStack, GetPluginInfo, GetAnalyzerInfo,
-// Configure, Analyze per resource, AnalyzeStack (sdk/go/common/resource/plugin/analyzer_plugin.go,
-// pkg/engine/update.go installAndLoadPolicyPlugins).
+// A policy pack process driven the way the Pulumi CLI (3.221.0 and later) drives it: spawned as the
+// Node language host's RunPlugin spawns an analyzer (sdk/nodejs/cmd/pulumi-language-nodejs/main.go)
+// behind its policy proxy (sdk/policy_proxy.go: Handshake answered by the proxy, ConfigureStack
+// forwarded), then GetPluginInfo, GetAnalyzerInfo, Configure, Analyze per resource, AnalyzeStack
+// (pkg/resource/plugin/analyzer_plugin.go, pkg/engine/update.go loadPolicyPlugins).
 
 import { ChildProcess, spawn } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
 import { performance } from "perf_hooks";
 import { reconcileConfig } from "./config";
@@ -12,7 +14,11 @@ import { AnalyzerClient, analyzer as pb, CallOptions, Empty, grpc, maxMessageByt
 import { AnalyzerDescription, PolicyPackConfigFile, ReconciledPolicyConfig, RunResult, StackResource } from "./types";
 
 export interface StartOptions {
-    /** What ConfigureStack and the pack's environment say about the stack. */
+    /**
+     * What ConfigureStack and the pack's environment say about the stack, as `pulumi preview` and
+     * `pulumi up` send them. Omitted: no ConfigureStack and none of the stack variables, as
+     * `pulumi policy analyze` loads a pack (LoadLocalPolicyPackAnalyzers with nil options).
+     */
     stack?: {
         name?: string;
         project?: string;
@@ -25,13 +31,21 @@ export interface StartOptions {
     };
     /** The child's base environment; default `process.env`. The stack variables are added to it. */
     env?: NodeJS.ProcessEnv;
-    /** Spawn to port line; default 60 s. */
+    /** Spawn to port line; default none, as the CLI waits for the port without a deadline. */
     startTimeoutMs?: number;
     /** Deadline of each RPC; default none. */
     rpcTimeoutMs?: number;
-    onStderr?: (chunk: string) => void;
-    /** What the pack prints to stdout after its port line. */
-    onStdout?: (chunk: string) => void;
+    /**
+     * Each non-blank line the pack prints: stderr from the start, stdout after its port line (what
+     * the CLI turns into info and info#err diagnostics, pkg/resource/plugin/plugin.go runtrace).
+     */
+    onOutput?: (line: OutputLine) => void;
+}
+
+/** One line of the pack's own output, without its line break. */
+export interface OutputLine {
+    stream: "stdout" | "stderr";
+    text: string;
 }
 
 /** The pack did not come up: exited, printed something other than a port, or timed out. */
@@ -67,7 +81,6 @@ export class PolicyPackRpcError extends Error {
 // run-policy-pack drops the engine address and the Node server never dials it (nor is
 // PULUMI_NODEJS_ENGINE set for analyzers), so nothing has to listen here.
 const engineAddress = "127.0.0.1:0";
-const defaultStartTimeoutMs = 60_000;
 const killGraceMs = 2_000;
 const stderrTailBytes = 16 * 1024;
 
@@ -131,24 +144,66 @@ class Tail {
     }
 }
 
-function stackEnv(opts: StartOptions): NodeJS.ProcessEnv {
-    const stack = opts.stack ?? {};
+/**
+ * The pack's environment as the Node language host builds it (sdk/nodejs/cmd/pulumi-language-nodejs
+ * main.go RunPlugin): the caller's environment, `PULUMI_NODEJS_TYPESCRIPT` unless the runtime option
+ * `typescript` is false, `PULUMI_NODEJS_TSCONFIG_PATH` for `tsconfig`, and, only once the engine sent
+ * ConfigureStack, `PULUMI_NODEJS_{ORGANIZATION,PROJECT,STACK}` when non-empty, `PULUMI_NODEJS_DRY_RUN`
+ * always and `PULUMI_CONFIG` when the stack has config. Nothing else (no `PULUMI_PROJECT` & co.: those
+ * were the retired `pulumi-analyzer-policy` shim's).
+ */
+export function packEnvironment(opts: StartOptions, runtime: marshal.RuntimeOptions): NodeJS.ProcessEnv {
     const env: NodeJS.ProcessEnv = { ...(opts.env ?? process.env) };
-    // constructEnv: PULUMI_CONFIG, then PULUMI_NODEJS_* and PULUMI_* for non-empty values.
-    env.PULUMI_CONFIG = JSON.stringify(stack.config ?? {});
-    const dryRun = String(stack.dryRun ?? false);
+    if (runtime.typescript) env.PULUMI_NODEJS_TYPESCRIPT = "true";
+    if (runtime.tsconfig) env.PULUMI_NODEJS_TSCONFIG_PATH = runtime.tsconfig;
+    const stack = opts.stack;
+    if (stack === undefined) return env;
     for (const [suffix, value] of [
         ["ORGANIZATION", stack.organization],
         ["PROJECT", stack.project],
         ["STACK", stack.name],
-        ["DRY_RUN", dryRun],
+        ["DRY_RUN", String(stack.dryRun ?? false)],
     ] as const) {
-        if (value) {
-            env[`PULUMI_NODEJS_${suffix}`] = value;
-            env[`PULUMI_${suffix}`] = value;
+        if (value) env[`PULUMI_NODEJS_${suffix}`] = value;
+    }
+    if (stack.config && Object.keys(stack.config).length > 0) env.PULUMI_CONFIG = JSON.stringify(stack.config);
+    return env;
+}
+
+/** `exec.LookPath("node")` over the child's PATH; this process's own node when PATH has none. */
+function nodeBinary(env: NodeJS.ProcessEnv): string {
+    for (const dir of (env.PATH ?? "").split(path.delimiter)) {
+        if (!dir) continue;
+        const candidate = path.join(dir, process.platform === "win32" ? "node.exe" : "node");
+        try {
+            fs.accessSync(candidate, fs.constants.X_OK);
+            if (fs.statSync(candidate).isFile()) return candidate;
+        } catch {
+            // not here
         }
     }
-    return env;
+    return process.execPath;
+}
+
+/** Splits each line into lines, buffering a partial last line until the stream ends. */
+class LineSplitter {
+    private partial = "";
+    constructor(private readonly emit: (line: string) => void) {}
+    push(chunk: string): void {
+        const text = this.partial + chunk;
+        const lines = text.split("\n");
+        this.partial = lines.pop() ?? "";
+        for (const line of lines) this.emitLine(line);
+    }
+    end(): void {
+        if (this.partial) this.emitLine(this.partial);
+        this.partial = "";
+    }
+    private emitLine(line: string): void {
+        // runtrace skips lines that are blank once trimmed.
+        const text = line.replace(/\r$/, "");
+        if (text.trim() !== "") this.emit(text);
+    }
 }
 
 export class PolicyPackProcess {
@@ -189,38 +244,52 @@ export class PolicyPackProcess {
         return this.plugin;
     }
 
-    /** Spawns the pack, reads its port, then Handshake, ConfigureStack, GetPluginInfo, GetAnalyzerInfo. */
+    /**
+     * Spawns the pack as the Node language host does and reads its port; then, as the CLI does
+     * through the policy proxy, ConfigureStack (only when `opts.stack` is given), GetPluginInfo and
+     * GetAnalyzerInfo. Handshake is answered by the proxy in the CLI and never reaches the pack.
+     */
     static async start(packDir: string, opts: StartOptions = {}): Promise<PolicyPackProcess> {
+        // The CLI runs the pack by its absolute directory (LoadLocalPolicyPackAnalyzers: filepath.Abs).
         const dir = path.resolve(packDir);
         const project = marshal.readPolicyProject(dir);
-        if (project.runtime !== undefined && project.runtime !== "nodejs") {
-            throw new Error(`policy pack at ${dir} has runtime "${project.runtime}"; only nodejs packs can be run`);
+        if (project.runtime.name !== "nodejs") {
+            throw new Error(`policy pack at ${dir} has runtime "${project.runtime.name}"; only nodejs packs can be run`);
         }
         let runPolicyPack: string;
         try {
             runPolicyPack = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [dir] });
         } catch {
-            throw new Error(`it looks like the policy pack's dependencies are not installed; try running npm install in "${dir}"`);
+            // locateModule's message (pulumi-language-nodejs main.go).
+            throw new Error(`It looks like the Pulumi SDK has not been installed. Have you run npm install in ${dir}?`);
         }
 
+        const env = packEnvironment(opts, project.runtime);
         const stderr = new Tail();
+        const emit = (stream: OutputLine["stream"]) => (text: string) => opts.onOutput?.({ stream, text });
+        const stderrLines = new LineSplitter(emit("stderr"));
+        const stdoutLines = new LineSplitter(emit("stdout"));
         const started = performance.now();
-        // The CLI's `pulumi-analyzer-policy` runs `node <run-policy-pack> <engine> .` in the pack directory.
-        const child = spawn(process.execPath, [runPolicyPack, engineAddress, "."], {
+        // RunPlugin for an analyzer: `node <run-policy-pack> <nodeargs…> <engine address> <absolute pack
+        // dir>` in the pack directory. The nodeargs come after the script (unlike for programs), so
+        // run-policy-pack's minimist reads them, not node; we keep that order.
+        const child = spawn(nodeBinary(env), [runPolicyPack, ...project.runtime.nodeargs, engineAddress, dir], {
             cwd: dir,
-            env: stackEnv(opts),
+            env,
             stdio: ["ignore", "pipe", "pipe"],
         });
         track(child);
         child.stderr!.setEncoding("utf8");
         child.stderr!.on("data", (chunk: string) => {
             stderr.push(chunk);
-            opts.onStderr?.(chunk);
+            stderrLines.push(chunk);
         });
+        child.stderr!.once("end", () => stderrLines.end());
+        child.stdout!.once("end", () => stdoutLines.end());
 
         let port: number;
         try {
-            port = await readPort(child, opts.startTimeoutMs ?? defaultStartTimeoutMs, opts.onStdout);
+            port = await readPort(child, opts.startTimeoutMs, (chunk) => stdoutLines.push(chunk));
         } catch (e) {
             await terminate(child, "SIGKILL", killGraceMs);
             await drained(child);
@@ -231,8 +300,7 @@ export class PolicyPackProcess {
 
         const pack = new PolicyPackProcess(dir, child, port, startupMs, stderr, opts);
         try {
-            await pack.handshake();
-            await pack.configureStack(opts);
+            if (opts.stack !== undefined) await pack.configureStack(opts.stack);
             pack.plugin = (await pack.unary<{ getVersion(): string }>("GetPluginInfo", (o, cb) => pack.client.getPluginInfo(new Empty(), new grpc.Metadata(), o, cb))).getVersion();
             const ai = await pack.unary<pb.AnalyzerInfo>("GetAnalyzerInfo", (o, cb) => pack.client.getAnalyzerInfo(new Empty(), new grpc.Metadata(), o, cb));
             pack.description = marshal.describeAnalyzer(ai, project);
@@ -272,19 +340,22 @@ export class PolicyPackProcess {
             const req = marshal.analyzeRequest(resource);
             const res = await this.unary<pb.AnalyzeResponse>("Analyze", (o, cb) => this.client.analyze(req, new grpc.Metadata(), o, cb), ` on ${resource.urn}`);
             return {
-                diagnostics: marshal.diagnostics(res.getDiagnosticsList(), "analyze", this.info, resource.urn),
+                diagnostics: marshal.diagnostics(res.getDiagnosticsList(), "analyze", this.info, () => resource.urn),
                 notApplicable: marshal.notApplicable(res.getNotApplicableList(), "analyze", resource.urn),
             };
         });
     }
 
-    /** AnalyzeStack on every resource's outputs (inputs when none), with parent and dependencies. */
+    /**
+     * AnalyzeStack on every resource's outputs (inputs when none), with parent and dependencies. A
+     * violation that names no resource of the stack is attributed to the root stack.
+     */
     analyzeStack(resources: StackResource[]): Promise<RunResult> {
         return this.guard(async () => {
             const req = marshal.analyzeStackRequest(resources);
             const res = await this.unary<pb.AnalyzeResponse>("AnalyzeStack", (o, cb) => this.client.analyzeStack(req, new grpc.Metadata(), o, cb));
             return {
-                diagnostics: marshal.diagnostics(res.getDiagnosticsList(), "analyzeStack", this.info),
+                diagnostics: marshal.diagnostics(res.getDiagnosticsList(), "analyzeStack", this.info, marshal.stackViolationAttribution(resources)),
                 notApplicable: marshal.notApplicable(res.getNotApplicableList(), "analyzeStack"),
             };
         });
@@ -299,16 +370,7 @@ export class PolicyPackProcess {
         return this.closing;
     }
 
-    private async handshake(): Promise<void> {
-        const req = new pb.AnalyzerHandshakeRequest();
-        req.setEngineAddress(engineAddress);
-        req.setRootDirectory(this.packDir);
-        req.setProgramDirectory(this.packDir);
-        await this.tolerateUnimplemented(this.unary("Handshake", (o, cb) => this.client.handshake(req, new grpc.Metadata(), o, cb)));
-    }
-
-    private async configureStack(opts: StartOptions): Promise<void> {
-        const stack = opts.stack ?? {};
+    private async configureStack(stack: NonNullable<StartOptions["stack"]>): Promise<void> {
         const req = new pb.AnalyzerStackConfigureRequest();
         req.setStack(stack.name ?? "");
         req.setProject(stack.project ?? "");
@@ -319,7 +381,7 @@ export class PolicyPackProcess {
         await this.tolerateUnimplemented(this.unary("ConfigureStack", (o, cb) => this.client.configureStack(req, new grpc.Metadata(), o, cb)));
     }
 
-    /** The CLI accepts UNIMPLEMENTED for Handshake and ConfigureStack (older servers); nothing else. */
+    /** The proxy accepts UNIMPLEMENTED for ConfigureStack (older servers); nothing else. */
     private async tolerateUnimplemented(call: Promise<unknown>): Promise<void> {
         try {
             await call;
@@ -359,15 +421,19 @@ export class PolicyPackProcess {
     }
 }
 
-/** Resolves with the port from the child's first stdout line; rejects when anything else comes first. */
-function readPort(child: ChildProcess, timeoutMs: number, onStdout: ((chunk: string) => void) | undefined): Promise<number> {
+/**
+ * Resolves with the port from the child's first stdout line (the proxy's `Fscanf("%d\n")`, with no
+ * deadline unless `timeoutMs` is given); rejects when anything else comes first. Everything after
+ * the port line goes to `onStdout`.
+ */
+function readPort(child: ChildProcess, timeoutMs: number | undefined, onStdout: (chunk: string) => void): Promise<number> {
     return new Promise((resolve, reject) => {
         let buffered = "";
         let settled = false;
-        const timer = setTimeout(() => fail(`did not print its port within ${timeoutMs} ms`), timeoutMs);
+        const timer = timeoutMs !== undefined ? setTimeout(() => fail(`did not print its port within ${timeoutMs} ms`), timeoutMs) : undefined;
         const settle = () => {
             settled = true;
-            clearTimeout(timer);
+            if (timer) clearTimeout(timer);
             child.off("exit", onExit);
             child.off("error", onError);
         };
@@ -384,7 +450,7 @@ function readPort(child: ChildProcess, timeoutMs: number, onStdout: ((chunk: str
         child.stdout!.setEncoding("utf8");
         child.stdout!.on("data", (chunk: string) => {
             if (settled) {
-                onStdout?.(chunk);
+                onStdout(chunk);
                 return;
             }
             buffered += chunk;
@@ -397,7 +463,7 @@ function readPort(child: ChildProcess, timeoutMs: number, onStdout: ((chunk: str
                 return;
             }
             settle();
-            if (rest) onStdout?.(rest);
+            if (rest) onStdout(rest);
             resolve(Number(line));
         });
     });

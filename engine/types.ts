@@ -14,11 +14,32 @@ export interface StackResource {
     /** Outputs, sent to `AnalyzeStack`; defaults to `inputs`. */
     outputs?: Record<string, unknown>;
     parent?: string;
+    /** Resource options, sent with Analyze and AnalyzeStack as `AnalyzerResourceOptions`. */
+    options?: ResourceOptions;
     dependencies?: string[];
     /** Property name → URNs of the resources that property's value came from. */
     propertyDependencies?: Record<string, string[]>;
     /** The provider resource, when the caller wants one sent. */
     provider?: { urn: string; type: string; name?: string; properties?: Record<string, unknown> };
+}
+
+/**
+ * The options the CLI sends about a resource (pkg/resource/plugin/analyzer_plugin.go
+ * marshalResourceOptions). `parent` is `StackResource.parent`.
+ */
+export interface ResourceOptions {
+    protect?: boolean;
+    ignoreChanges?: string[];
+    /**
+     * Known only to a deployment (from the registration); state has none, so `pulumi policy analyze`
+     * leaves it undefined and the pack sees no `deleteBeforeReplace` (`deleteBeforeReplaceDefined` false).
+     */
+    deleteBeforeReplace?: boolean;
+    /** Alias URNs. */
+    aliases?: string[];
+    additionalSecretOutputs?: string[];
+    /** Seconds, as state keeps them. */
+    customTimeouts?: { create?: number; update?: number; delete?: number; read?: number };
 }
 
 /** A `--policy-pack-config` file's content. */
@@ -28,7 +49,10 @@ export interface Diagnostic {
     policyName: string;
     policyPackName: string;
     enforcementLevel: EnforcementLevel;
-    /** The URN the violation is reported on (for Analyze, the analysed resource when the pack named none). */
+    /**
+     * The URN the CLI attributes the violation to: for Analyze the analysed resource; for AnalyzeStack
+     * the URN the pack named when it is a resource of the stack, else the root `pulumi:pulumi:Stack`.
+     */
     urn: string;
     message: string;
     description: string;

@@ -11,9 +11,10 @@
 // resource's provider (pkg/resource/deploy/analyze_snapshot.go); so does this reader.
 
 import { findNodeAtLocation, parseTree, printParseErrorCode, type JSONPath, type ParseError } from "jsonc-parser";
-import { secret, type StackResource } from "../engine";
+import { secret, type ResourceOptions, type StackResource } from "../engine";
 import { positionAt, positionsIn } from "../iam/json-document";
 import { UnknownSentinel } from "../values/unknown-values";
+import { PassphraseCrypter, PassphraseError } from "./passphrase";
 
 export type StackDocumentKind = "export" | "checkpoint" | "preview";
 
@@ -27,12 +28,27 @@ export const documentKindNames: Readonly<Record<StackDocumentKind, string>> = {
 export const stdinFile = "(stdin)";
 
 export interface SecretCounts {
-    /** Encrypted values (`ciphertext`) of an export: sent as unknown. */
+    /**
+     * Encrypted values (`ciphertext`) of an export that could not be decrypted: sent as the secret
+     * string "[secret]", as `pulumi policy analyze --file` sends them.
+     */
     encrypted: number;
     /** `[secret]` placeholders of a preview: sent as unknown. */
     redacted: number;
-    /** `plaintext` values of an export made with `--show-secrets`: decoded and sent as secrets. */
+    /**
+     * Secrets sent with their value: `plaintext` ones of an export made with `--show-secrets`, and
+     * `ciphertext` ones decrypted with the stack's passphrase.
+     */
     decrypted: number;
+}
+
+/** What reading may use besides the text. */
+export interface ReadOptions {
+    /**
+     * The passphrase of a stack whose export names the `passphrase` secrets provider (see
+     * `passphraseFromEnvironment`); its secrets are then decrypted, as `pulumi preview` sees them.
+     */
+    passphrase?: string;
 }
 
 export interface StackDocument {
@@ -123,9 +139,9 @@ export function decodeStackFile(bytes: Uint8Array): string {
 }
 
 /** Reads one file's text. Never throws. */
-export function readStackDocument(text: string, file: string): StackFileResult {
+export function readStackDocument(text: string, file: string, options: ReadOptions = {}): StackFileResult {
     try {
-        return { ok: true, document: read(text, file) };
+        return { ok: true, document: read(text, file, options) };
     } catch (e) {
         if (e instanceof Problem) return { ok: false, error: e.toError(text, file) };
         if (e instanceof RangeError) return { ok: false, error: { file, message: "the document is nested too deeply to be read" } };
@@ -171,17 +187,17 @@ function kindOf(v: unknown): string {
     return typeof v === "object" ? "an object" : `a ${typeof v}`;
 }
 
-function read(text: string, file: string): StackDocument {
+function read(text: string, file: string, options: ReadOptions): StackDocument {
     if (text.trim() === "") throw new Problem("the file is empty; expected the output of `pulumi stack export` or `pulumi preview --json`");
     const value = parseJson(text);
     if (!isObject(value)) {
         throw new Problem(`the document is ${kindOf(value)}; expected the JSON object written by \`pulumi stack export\` or \`pulumi preview --json\``, 0);
     }
-    if ("deployment" in value) return readExport(value, text, file, "export", ["deployment"]);
+    if ("deployment" in value) return readExport(value, text, file, "export", ["deployment"], options);
     if ("checkpoint" in value) {
         const checkpoint = value.checkpoint;
         if (!isObject(checkpoint)) throw new Problem(`"checkpoint" is ${kindOf(checkpoint)}; expected an object`, ["checkpoint"]);
-        return readExport({ version: value.version ?? null, deployment: checkpoint.latest ?? {} }, text, file, "checkpoint", ["checkpoint", "latest"]);
+        return readExport({ version: value.version ?? null, deployment: checkpoint.latest ?? {} }, text, file, "checkpoint", ["checkpoint", "latest"], options);
     }
     if ("steps" in value || isObject(value.changeSummary)) return readPreview(value, text, file);
     if ("sequence" in value && "timestamp" in value) {
@@ -229,21 +245,30 @@ function describeParseError(text: string, e: ParseError): string {
 // ---------------------------------------------------------------------------------------------
 // Property values: secrets and unknowns as the engine would send them.
 
+/** `resource.ResourceReferenceSig`, `sig.ByteString` (sdk/go/common/resource/sig/sig.go). */
+const resourceReferenceSig = "5cf8f73096256a8f31e491e813e4eb8e";
+const byteStringSig = "803fd3297a5875dc03ca845dda5d2a98";
+
+/** A ciphertext the passphrase did not open: the CLI then reads the whole file with secrets redacted. */
+class DecryptFailure extends Error {}
+
 class Values {
     readonly counts: SecretCounts = { encrypted: 0, redacted: 0, decrypted: 0 };
 
-    constructor(private readonly kind: StackDocumentKind) {}
+    /** `crypter`: the stack's passphrase key, when there is one to decrypt `ciphertext` with. */
+    constructor(private readonly kind: StackDocumentKind, private readonly crypter?: PassphraseCrypter) {}
 
     /** A property bag: `__`-prefixed engine keys stay (the engine module drops them on the wire). */
     bag(v: Json | undefined, path: JSONPath): Record<string, unknown> {
         if (v === undefined || v === null) return {};
         if (!isObject(v)) throw new Problem(`${describePath(path)} is ${kindOf(v)}; expected an object of properties`, path);
         const out: Record<string, unknown> = {};
-        for (const [k, e] of Object.entries(v)) defineOwn(out, k, this.value(e, [...path, k]));
+        for (const [k, e] of Object.entries(v)) defineOwn(out, k, this.value(e, [...path, k], false));
         return out;
     }
 
-    private value(v: Json, path: JSONPath): unknown {
+    /** `inSecret`: inside a decrypted secret, whose nested secrets were written with a no-op encrypter. */
+    private value(v: Json, path: JSONPath, inSecret: boolean): unknown {
         if (typeof v === "string") {
             if (this.kind === "preview" && v === redactedSecret) {
                 this.counts.redacted++;
@@ -251,32 +276,69 @@ class Values {
             }
             return v;
         }
-        if (Array.isArray(v)) return v.map((e, i) => this.value(e, [...path, i]));
+        if (Array.isArray(v)) return v.map((e, i) => this.value(e, [...path, i], inSecret));
         if (!isObject(v)) return v;
-        if (v[sigKey] === secretSig) return this.secretValue(v, path);
+        if (v[sigKey] === secretSig) return this.secretValue(v, path, inSecret);
+        if (v[sigKey] === resourceReferenceSig) return resourceReference(v, path);
+        if (v[sigKey] === byteStringSig && typeof v.value === "string") return Buffer.from(v.value, "base64").toString("utf8");
         const out: Record<string, unknown> = {};
-        for (const [k, e] of Object.entries(v)) defineOwn(out, k, this.value(e, [...path, k]));
+        for (const [k, e] of Object.entries(v)) defineOwn(out, k, this.value(e, [...path, k], inSecret));
         return out;
     }
 
-    /** `apitype.SecretV1`: `plaintext` (JSON of the value) is decoded; `ciphertext` cannot be. */
-    private secretValue(v: JsonObject, path: JSONPath): unknown {
-        if (typeof v.plaintext === "string") {
-            let inner: Json;
-            try {
-                inner = JSON.parse(v.plaintext) as Json;
-            } catch {
-                throw new Problem(`${describePath(path)} is a secret whose "plaintext" is not JSON`, path);
+    /**
+     * `apitype.SecretV1` (deployment.go deserializeSecret): `plaintext` (JSON of the value) is decoded;
+     * `ciphertext` is decrypted with the passphrase when there is one, else it is the string
+     * "[secret]" (the CLI's BlindingProvider). Either way the value travels as a secret.
+     */
+    private secretValue(v: JsonObject, path: JSONPath, inSecret: boolean): unknown {
+        let json: string;
+        if (typeof v.plaintext === "string" && v.plaintext !== "") {
+            json = v.plaintext;
+        } else if (typeof v.ciphertext === "string" && v.ciphertext !== "") {
+            if (inSecret) {
+                json = v.ciphertext; // NopEncrypter: the "ciphertext" is the plaintext
+            } else if (this.crypter) {
+                try {
+                    json = this.crypter.decrypt(v.ciphertext);
+                } catch (e) {
+                    throw new DecryptFailure(`${describePath(path)}: ${(e as Error).message}`);
+                }
+            } else {
+                this.counts.encrypted++;
+                return secret(redactedSecret);
             }
-            this.counts.decrypted++;
-            return secret(this.value(inner, path));
+        } else {
+            throw new Problem(`${describePath(path)} is a secret with neither "plaintext" nor "ciphertext"`, path);
         }
-        if (typeof v.ciphertext === "string") {
-            this.counts.encrypted++;
-            return UnknownSentinel.string;
+        let inner: Json;
+        try {
+            inner = JSON.parse(json) as Json;
+        } catch {
+            // Never quote the text: it is the secret.
+            throw new Problem(`${describePath(path)} is a secret whose value is not JSON`, path);
         }
-        throw new Problem(`${describePath(path)} is a secret with neither "plaintext" nor "ciphertext"`, path);
+        if (!inSecret) this.counts.decrypted++;
+        return secret(this.value(inner, path, true));
     }
+}
+
+/**
+ * A resource reference as the CLI sends one (`KeepResources: false`, rpc.go MarshalPropertyValue):
+ * a custom resource's ID (unknown when empty), a component's URN (deployment.go
+ * DeserializePropertyValue tells them apart by the `id` key).
+ */
+function resourceReference(v: JsonObject, path: JSONPath): unknown {
+    if (typeof v.urn !== "string") throw new Problem(`${describePath(path)} is a resource reference without a "urn"`, path);
+    if (!("id" in v)) return v.urn;
+    let id = v.id;
+    // A bug once wrote the ID as a property value object: {"V": "<id>"}, {"V": null} (component), {"V": {…}} (unknown).
+    if (isObject(id)) {
+        if (id.V === null || id.V === undefined) return v.urn;
+        id = typeof id.V === "string" ? id.V : "";
+    }
+    if (typeof id !== "string") throw new Problem(`${describePath([...path, "id"])} is ${kindOf(id)}; expected a string`, [...path, "id"]);
+    return id === "" ? UnknownSentinel.string : id;
 }
 
 /** Assignment that treats `__proto__` as an ordinary key, as JSON.parse does. */
@@ -298,6 +360,7 @@ interface RawResource {
     outputs: Record<string, unknown>;
     parent?: string;
     provider?: string;
+    options?: ResourceOptions;
     dependencies?: string[];
     propertyDependencies?: Record<string, string[]>;
     sourcePosition?: string;
@@ -341,6 +404,8 @@ function readResource(v: Json, path: JSONPath, values: Values): RawResource {
     if (typeof sourcePosition === "string") resource.sourcePosition = sourcePosition;
     const provider = stringField(v, "provider", path, false);
     if (provider) resource.provider = provider;
+    const options = resourceOptions(v, path);
+    if (options) resource.options = options;
     const dependencies = urnList(v.dependencies, [...path, "dependencies"]);
     if (dependencies) resource.dependencies = dependencies;
     const propertyDependencies = v.propertyDependencies;
@@ -352,6 +417,45 @@ function readResource(v: Json, path: JSONPath, values: Values): RawResource {
         resource.propertyDependencies = deps;
     }
     return resource;
+}
+
+function stringList(v: Json | undefined, path: JSONPath): string[] | undefined {
+    if (v === undefined || v === null) return undefined;
+    if (!Array.isArray(v) || v.some((e) => typeof e !== "string")) throw new Problem(`${describePath(path)} is ${kindOf(v)}; expected a list of strings`, path);
+    return v as string[];
+}
+
+/**
+ * The options state keeps and `pulumi policy analyze` sends (analyze_snapshot.go
+ * stateToAnalyzerResource): protect, ignoreChanges, additionalSecretOutputs, aliases, customTimeouts
+ * (seconds). State has no deleteBeforeReplace.
+ */
+function resourceOptions(v: JsonObject, path: JSONPath): ResourceOptions | undefined {
+    const options: ResourceOptions = {};
+    if (v.protect !== undefined && v.protect !== null) {
+        if (typeof v.protect !== "boolean") throw new Problem(`${describePath([...path, "protect"])} is ${kindOf(v.protect)}; expected a boolean`, [...path, "protect"]);
+        if (v.protect) options.protect = true;
+    }
+    const ignoreChanges = stringList(v.ignoreChanges, [...path, "ignoreChanges"]);
+    if (ignoreChanges?.length) options.ignoreChanges = ignoreChanges;
+    const secretOutputs = stringList(v.additionalSecretOutputs, [...path, "additionalSecretOutputs"]);
+    if (secretOutputs?.length) options.additionalSecretOutputs = secretOutputs;
+    const aliases = urnList(v.aliases, [...path, "aliases"]);
+    if (aliases?.length) options.aliases = aliases;
+    const timeouts = v.customTimeouts;
+    if (timeouts !== undefined && timeouts !== null) {
+        const tPath = [...path, "customTimeouts"];
+        if (!isObject(timeouts)) throw new Problem(`${describePath(tPath)} is ${kindOf(timeouts)}; expected an object`, tPath);
+        const seconds: NonNullable<ResourceOptions["customTimeouts"]> = {};
+        for (const key of ["create", "update", "delete", "read"] as const) {
+            const t = timeouts[key];
+            if (t === undefined || t === null) continue;
+            if (typeof t !== "number") throw new Problem(`${describePath([...tPath, key])} is ${kindOf(t)}; expected seconds`, [...tPath, key]);
+            seconds[key] = t;
+        }
+        if (Object.keys(seconds).length > 0) options.customTimeouts = seconds;
+    }
+    return Object.keys(options).length > 0 ? options : undefined;
 }
 
 /** `urn:pulumi:<stack>::<project>::<type>::<name>` */
@@ -372,6 +476,7 @@ function toStackResources(raw: RawResource[]): StackResource[] {
     return raw.map((r) => {
         const resource: StackResource = { urn: r.urn, type: r.type, inputs: r.inputs, outputs: r.outputs };
         if (r.parent) resource.parent = r.parent;
+        if (r.options) resource.options = r.options;
         if (r.dependencies) resource.dependencies = r.dependencies;
         if (r.propertyDependencies) resource.propertyDependencies = r.propertyDependencies;
         const provider = r.provider ? providers.get(providerUrn(r.provider)) : undefined;
@@ -427,11 +532,6 @@ function finish(
         document.stack = first.stack;
         document.project = first.project;
     }
-    if (values.counts.encrypted > 0) {
-        document.notes.push(
-            `${plural(values.counts.encrypted, "encrypted secret value")} could not be decrypted and ${values.counts.encrypted === 1 ? "was" : "were"} treated as unknown: policies that need ${values.counts.encrypted === 1 ? "it" : "them"} skip the resource. Export with \`pulumi stack export --show-secrets\` to check ${values.counts.encrypted === 1 ? "it" : "them"} too.`,
-        );
-    }
     if (values.counts.redacted > 0) {
         document.notes.push(
             `${plural(values.counts.redacted, "secret value")} ${values.counts.redacted === 1 ? "is" : "are"} written as "[secret]" in preview JSON and ${values.counts.redacted === 1 ? "was" : "were"} treated as unknown: policies that need ${values.counts.redacted === 1 ? "it" : "them"} skip the resource.`,
@@ -440,12 +540,36 @@ function finish(
     return document;
 }
 
+/** `deployment.secrets_providers` (apitype.SecretsProvidersV1): its type and, for a passphrase, the salt state. */
+function secretsProvider(deployment: JsonObject, at: JSONPath): { type?: string; state?: string } {
+    const p = deployment.secrets_providers;
+    if (p === undefined || p === null) return {};
+    if (!isObject(p)) throw new Problem(`${describePath([...at, "secrets_providers"])} is ${kindOf(p)}; expected an object`, [...at, "secrets_providers"]);
+    const type = typeof p.type === "string" ? p.type : undefined;
+    const state = isObject(p.state) && typeof p.state.salt === "string" ? p.state.salt : undefined;
+    return { ...(type !== undefined ? { type } : {}), ...(state !== undefined ? { state } : {}) };
+}
+
+/** Whether any resource holds an encrypted secret: only then is the (slow) key derived. */
+function hasCiphertext(list: Json[]): boolean {
+    return JSON.stringify(list).includes('"ciphertext"');
+}
+
+function redactionNote(n: number, provider: string | undefined, hadPassphrase: boolean): string {
+    const what = `${plural(n, "encrypted secret value")} could not be decrypted and ${n === 1 ? "was" : "were"} judged as the string "[secret]", as \`pulumi policy analyze --file\` judges ${n === 1 ? "it" : "them"}`;
+    const how =
+        provider === "passphrase" && !hadPassphrase
+            ? "Set PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE) to judge them as `pulumi preview` does"
+            : "Export with `pulumi stack export --show-secrets` to judge them as `pulumi preview` does";
+    return `${what}. ${how}.`;
+}
+
 export function plural(n: number, noun: string): string {
     return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }
 
 /** `{ version, deployment: { manifest, resources, … } }`; a checkpoint's `latest` has the same shape. */
-function readExport(value: JsonObject, text: string, file: string, kind: "export" | "checkpoint", at: JSONPath): StackDocument {
+function readExport(value: JsonObject, text: string, file: string, kind: "export" | "checkpoint", at: JSONPath, options: ReadOptions): StackDocument {
     const version = value.version;
     if (typeof version !== "number") {
         throw new Problem(`"version" is ${version === undefined || version === null ? "missing" : kindOf(version)}; a stack export starts with "version": 3`, ["version"]);
@@ -457,17 +581,43 @@ function readExport(value: JsonObject, text: string, file: string, kind: "export
     if (!isObject(deployment)) throw new Problem(`${describePath(at)} is ${kindOf(deployment)}; expected an object`, at);
     const list = deployment.resources ?? [];
     if (!Array.isArray(list)) throw new Problem(`${describePath([...at, "resources"])} is ${kindOf(list)}; expected a list`, [...at, "resources"]);
-    const values = new Values(kind);
-    const raw: RawResource[] = [];
-    let pendingDeletes = 0;
-    list.forEach((r, i) => {
-        const path = [...at, "resources", i];
-        const resource = readResource(r, path, values);
-        // analyze_snapshot.go: `if res.Delete { continue }`.
-        if (isObject(r) && r.delete === true) pendingDeletes++;
-        else raw.push(resource);
-    });
     const notes: string[] = [];
+    const provider = secretsProvider(deployment, at);
+    let crypter: PassphraseCrypter | undefined;
+    if (provider.type === "passphrase" && provider.state !== undefined && options.passphrase !== undefined && hasCiphertext(list)) {
+        try {
+            crypter = PassphraseCrypter.open(options.passphrase, provider.state);
+        } catch (e) {
+            if (!(e instanceof PassphraseError)) throw e;
+            notes.push(`The passphrase did not open this stack's secrets (${e.message}); they were judged redacted, as \`pulumi policy analyze --file\` does.`);
+        }
+    }
+    const readAll = (values: Values) => {
+        const raw: RawResource[] = [];
+        let pendingDeletes = 0;
+        list.forEach((r, i) => {
+            const path = [...at, "resources", i];
+            const resource = readResource(r, path, values);
+            // analyze_snapshot.go: `if res.Delete { continue }`.
+            if (isObject(r) && r.delete === true) pendingDeletes++;
+            else raw.push(resource);
+        });
+        return { raw, pendingDeletes };
+    };
+    let values = new Values(kind, crypter);
+    let read: ReturnType<typeof readAll>;
+    try {
+        read = readAll(values);
+    } catch (e) {
+        if (!(e instanceof DecryptFailure)) throw e;
+        // policy_analyze.go: when any secret cannot be decrypted, the whole file is read again with
+        // every secret redacted (BlindingProvider).
+        notes.push(`A secret could not be decrypted with the passphrase (${e.message}); all secrets were judged redacted, as \`pulumi policy analyze --file\` does.`);
+        values = new Values(kind);
+        read = readAll(values);
+    }
+    const { raw, pendingDeletes } = read;
+    if (values.counts.encrypted > 0) notes.push(redactionNote(values.counts.encrypted, provider.type, options.passphrase !== undefined));
     if (pendingDeletes > 0) notes.push(`${plural(pendingDeletes, "resource")} pending deletion ${pendingDeletes === 1 ? "was" : "were"} not analysed (\`pulumi policy analyze\` skips them too).`);
     return finish(text, file, kind, raw, values, { dryRun: false, pendingDeletes, notes });
 }

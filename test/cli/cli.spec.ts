@@ -113,18 +113,19 @@ describe("vpce-guard check (the CLI)", function () {
     describe("what the engine delivers (a pack that echoes it)", function () {
         const pack = ["--policy-pack", "echo-pack"];
 
-        it("a stack export: decrypted secrets decoded, encrypted ones unknown, providers, outputs; deleted resources left out", async function () {
+        it("a stack export, as `pulumi policy analyze --file`: plaintext secrets decoded, encrypted ones \"[secret]\", providers, outputs, no stack told; deleted resources left out", async function () {
             const r = await run(["check", "things-dev.export.json", ...pack, "--format", "json"], { cwd: fixtures });
             assert.equal(r.code, 1, `outputs-echo is mandatory (stderr: ${r.stderr})`);
             const report = json(r);
             const { "inputs-echo": inputs, "outputs-echo": outputs } = echoes(report);
             assert.deepEqual(Object.keys(inputs).sort(), ["a", "b"], "the resource pending deletion is not analysed");
-            assert.deepEqual(inputs.a.inputs, { name: "a", nested: { list: [1, { k: [1, 2] }], token: "tok" }, password: unknown });
+            assert.deepEqual(inputs.a.inputs, { name: "a", nested: { list: [1, { k: [1, 2] }], token: "tok" }, password: "[secret]" });
             assert.deepEqual(inputs.a.provider, { urn: "urn:pulumi:dev::things::pulumi:providers:test::default", type: "pulumi:providers:test", props: { region: "mars-1" } });
-            assert.deepEqual(outputs.a.outputs, { arn: "arn:test:a-1", id: "a-1", name: "a", password: unknown });
+            assert.deepEqual(outputs.a.outputs, { arn: "arn:test:a-1", id: "a-1", name: "a", password: "[secret]" });
             assert.deepEqual(outputs.b.propertyDependencies, { peer: ["urn:pulumi:dev::things::test:index:Thing::a"] });
             assert.deepEqual(outputs.a.types, ["pulumi:pulumi:Stack", "pulumi:providers:test", "test:index:Thing", "test:index:Thing"]);
-            assert.deepEqual([outputs.a.stack, outputs.a.project, outputs.a.dryRun], ["dev", "things", "false"]);
+            // policy analyze loads packs without options: no ConfigureStack, so none of the stack variables.
+            assert.deepEqual([outputs.a.stack, outputs.a.project, outputs.a.dryRun], [undefined, undefined, "false"]);
             assert.deepEqual(report.stacks[0].secrets, { encrypted: 2, redacted: 0, decrypted: 2 });
             assert.equal(report.stacks[0].notes.filter((n: string) => /encrypted secret/.test(n)).length, 1);
         });
@@ -139,13 +140,38 @@ describe("vpce-guard check (the CLI)", function () {
             assert.deepEqual([outputs.a.dryRun, outputs.a.config], ["true", { "test:region": "mars-1" }]);
         });
 
-        it("several stacks in one run: one pack process per stack, each told its own stack", async function () {
+        it("an export's passphrase secrets are decrypted with PULUMI_CONFIG_PASSPHRASE, and never printed by the tool", async function () {
+            const env = { ...process.env, PULUMI_CONFIG_PASSPHRASE: "correct horse battery staple" };
+            const r = await run(["check", "passphrase.export.json", "--policy-pack", path.join(fixturesDir, "launch-pack"), "--format", "json"], { cwd: fixtures, env });
+            assert.equal(r.code, 0, r.stderr);
+            const report = json(r);
+            assert.deepEqual(report.stacks[0].secrets, { encrypted: 0, redacted: 0, decrypted: 3 });
+            const seen = JSON.parse(report.stacks[0].violations.find((v: any) => v.policy === "launch").message);
+            assert.equal(seen.props.password, "hunter2-plain", "the pack judged the plaintext");
+            assert.doesNotMatch(r.stderr + JSON.stringify(report.stacks[0].notes), /hunter2|inner-plain/);
+        });
+
+        it("--verbose shows the pack's own lines as info lines", async function () {
+            const r = await run(["check", "passphrase.export.json", "--policy-pack", path.join(fixturesDir, "launch-pack"), "--verbose"], { cwd: fixtures });
+            assert.equal(r.code, 0, r.stderr);
+            assert.match(r.stderr, /^vpce-guard: launch-pack: info: stdout line from db$/m);
+            assert.match(r.stderr, /^vpce-guard: launch-pack: info#err: stderr line from db$/m);
+            const quiet = await run(["check", "passphrase.export.json", "--policy-pack", path.join(fixturesDir, "launch-pack")], { cwd: fixtures });
+            assert.doesNotMatch(quiet.stderr, /stdout line from db/);
+        });
+
+        it("a pack that fails shows its own lines without --verbose", async function () {
+            const r = await run(["check", "passphrase.export.json", "--policy-pack", path.join(fixturesDir, "conformance", "invalid")], { cwd: fixtures });
+            assertUserError(r, /^vpce-guard: invalid: info#err: Invalid policy name "all". "all" is a reserved name\.$/m);
+        });
+
+        it("several stacks in one run: one pack process per stack, each with its own results", async function () {
             const r = await run(["check", "things-dev.export.json", "things-prod.export.json", ...pack, "--policy-pack-config", "echo-label.config.json", "--format", "json"], { cwd: fixtures });
             assert.equal(r.code, 0, `the config makes outputs-echo advisory (stderr: ${r.stderr})`);
             const report = json(r);
             assert.deepEqual(report.stacks.map((s: any) => s.name), ["things/dev", "things/prod"]);
-            assert.equal(echoes(report, 0)["outputs-echo"].a.stack, "dev");
-            assert.equal(echoes(report, 1)["outputs-echo"].a.stack, "prod");
+            assert.deepEqual(Object.keys(echoes(report, 0)["outputs-echo"]), ["a", "b"]);
+            assert.equal(echoes(report, 0)["outputs-echo"].a.pid === echoes(report, 1)["outputs-echo"].a.pid, false, "one process per stack");
             assert.equal(echoes(report, 1)["outputs-echo"].a.label, "from-config");
             assert.equal(report.summary.stacks, 2);
         });
@@ -229,9 +255,16 @@ describe("vpce-guard check (the CLI)", function () {
             assert.match(r.stderr, /\n {2}missing\.json: no such file\n/);
         });
 
-        it("a config with an unknown policy", async function () {
-            const r = await run(["check", exampleExport, "--policy-pack-config", path.join(fixtures, "unknown-key.config.json")]);
-            assertUserError(r, /invalid policy pack config .*unknown-key\.config\.json:\n {2}vpce-policy-jsn: policy pack "vpce-guard" has no policy of that name; did you mean "vpce-policy-json"\?/);
+        it("a config with an unknown policy name is run, as the CLI runs it, with a warning (analyzer/config.go applyConfig)", async function () {
+            const r = await run(["check", exampleExport, "--exit-zero", "--policy-pack-config", path.join(fixtures, "unknown-key.config.json")]);
+            assert.equal(r.code, 0, r.stderr);
+            assert.match(r.stderr, /vpce-guard: warning: .*unknown-key\.config\.json: vpce-policy-jsn: policy pack "vpce-guard" has no policy of that name; did you mean "vpce-policy-json"\? \(ignored\)/);
+        });
+
+        it("an export with resource references is judged, not refused (rpc.go renders them as IDs and URNs)", async function () {
+            const r = await run(["check", path.join(fixtures, "references.export.json")]);
+            assert.equal(r.code, 1, r.stderr);
+            assert.match(r.stdout, /1 mandatory, 2 advisory violation\(s\) on 3 resource\(s\)/);
         });
 
         it("a config value of the wrong type", async function () {

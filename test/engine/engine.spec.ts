@@ -240,6 +240,8 @@ describe("engine", function () {
                     "stack-echo": { enforcementLevel: "mandatory", properties: { label: "from-initial-config", accountIds: ["123456789012"] } },
                     "unknown-probe": { enforcementLevel: "advisory", properties: {} },
                     "resource-thrower": { enforcementLevel: "mandatory", properties: {} },
+                    // applyConfig merges `all` itself into the map too; the Node server ignores it.
+                    all: { enforcementLevel: "mandatory", properties: {} },
                 });
             });
 
@@ -260,7 +262,7 @@ describe("engine", function () {
                 assert.equal(JSON.stringify({ info, file }), before);
             });
 
-            const invalid: { what: string; file?: PolicyPackConfigFile; info?: Partial<AnalyzerDescription>; policy: string; key?: string; message: RegExp }[] = [
+            const invalid: { what: string; file?: PolicyPackConfigFile; info?: Partial<AnalyzerDescription>; policy?: string; key?: string; message: RegExp }[] = [
                 {
                     what: "a value of the wrong type",
                     file: { "resource-echo": { limit: "3" } },
@@ -311,17 +313,24 @@ describe("engine", function () {
                     message: /^all: enforcement level "loud"/,
                 },
                 {
-                    what: "properties under all",
+                    what: "properties under all without a level (analyzer.Configure: invalid enforcement level \"\")",
                     file: { all: { mode: "strict" } },
                     policy: "all",
                     key: "mode",
-                    message: /^all: only "enforcementLevel" can be set for every policy at once \(got property "mode"\)$/,
+                    message: /^all: invalid enforcement level "" /,
                 },
                 {
-                    what: "a policy name the pack lacks",
-                    file: { "resource-ecco": "advisory" },
+                    what: "properties for a policy name the pack lacks, without a level (analyzer.Configure)",
+                    file: { "resource-ecco": { mode: "strict" } },
                     policy: "resource-ecco",
-                    message: /^resource-ecco: policy pack "config-pack" has no policy of that name; did you mean "resource-echo"\?$/,
+                    key: "mode",
+                    message: /^resource-ecco: invalid enforcement level "" /,
+                },
+                {
+                    what: "an environments key that is not a list of strings (parsePolicyPackConfig)",
+                    file: { environments: ["ok", 3] as never },
+                    key: "environments",
+                    message: /^"environments\[1\]" must be a string \(got number\)$/,
                 },
                 {
                     what: "a value that is neither a level nor an object",

@@ -91,15 +91,15 @@ describe("stack files: pulumi stack export", function () {
         assert.equal(resource(document, "things-dev").provider, undefined);
     });
 
-    it("turns encrypted secrets into unknowns, counted once in one note", function () {
+    it("turns secrets it cannot decrypt into the secret string \"[secret]\", counted once in one note (policy_analyze.go BlindingProvider)", function () {
         const a = resource(document, "a");
-        assert.equal(a.inputs.password, unknown);
-        assert.equal(a.outputs?.password, unknown);
+        assert.deepEqual(a.inputs.password, secret("[secret]"));
+        assert.deepEqual(a.outputs?.password, secret("[secret]"));
         assert.deepEqual(document.secrets, { encrypted: 2, redacted: 0, decrypted: 2 });
         const notes = document.notes.filter((n) => /encrypted secret/.test(n));
         assert.equal(notes.length, 1);
-        assert.match(notes[0], /^2 encrypted secret values could not be decrypted/);
-        assert.match(notes[0], /--show-secrets/);
+        assert.match(notes[0], /^2 encrypted secret values could not be decrypted and were judged as the string "\[secret\]", as `pulumi policy analyze --file`/);
+        assert.match(notes[0], /Set PULUMI_CONFIG_PASSPHRASE \(or PULUMI_CONFIG_PASSPHRASE_FILE\)/, "the export names the passphrase provider");
     });
 
     it("decodes plaintext secrets (from --show-secrets) and sends them as secrets, at any depth", function () {
