@@ -12,6 +12,7 @@ import { formatJsonReport } from "../report/json";
 import { formatSarifReport } from "../report/sarif";
 import { formatTextReport } from "../report/text";
 import { parseCommandLine, usage, UsageError, type CheckOptions } from "./options";
+import { parseExemptionRecord } from "../values/exemption-record";
 import { decodeStackFile, readStackDocument, stdinFile, type StackDocument, type StackFileError } from "../state/stack-files";
 
 export interface CliEnvironment {
@@ -148,7 +149,8 @@ async function auditStack(document: StackDocument, packs: readonly PackSpec[], p
         };
         try {
             const result = await runPolicyPack(spec.directory, document.resources, { stack, config: spec.config, onProgress });
-            const run: PackRun = { info: result.info, directory: spec.label, configured: result.configured, diagnostics: result.diagnostics, notApplicable: result.notApplicable };
+            const exemptions = result.output.map(parseExemptionRecord).filter((e) => e !== undefined);
+            const run: PackRun = { info: result.info, directory: spec.label, configured: result.configured, diagnostics: result.diagnostics, notApplicable: result.notApplicable, exemptions };
             if (spec.configFile !== undefined) run.configFile = spec.configFile;
             runs.push(run);
         } catch (e) {

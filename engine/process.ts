@@ -295,6 +295,8 @@ export class PolicyPackProcess {
         this.closing ??= (async () => {
             this.client.close();
             await terminate(this.child, "SIGTERM", killGraceMs);
+            // So that every line the pack wrote reaches onStdout/onStderr before close resolves.
+            await drained(this.child);
         })();
         return this.closing;
     }

@@ -15,9 +15,19 @@ export async function runPolicyPack(
     packDir: string,
     resources: StackResource[],
     opts: StartOptions & { config?: PolicyPackConfigFile; onProgress?: (progress: RunProgress) => void } = {},
-): Promise<RunResult & { info: AnalyzerDescription; configured: Record<string, ReconciledPolicyConfig>; startupMs: number }> {
+): Promise<RunResult & { info: AnalyzerDescription; configured: Record<string, ReconciledPolicyConfig>; startupMs: number; output: string[] }> {
     opts.onProgress?.({ step: "start" });
-    const pack = await PolicyPackProcess.start(packDir, opts);
+    // The pack's stdout lines after its port (the CLI shows them as info diagnostics).
+    const output: string[] = [];
+    let partial = "";
+    const onStdout = (chunk: string) => {
+        opts.onStdout?.(chunk);
+        const lines = (partial + chunk).split("\n");
+        partial = lines.pop() ?? "";
+        output.push(...lines);
+    };
+    const pack = await PolicyPackProcess.start(packDir, { ...opts, onStdout });
+    let closed = false;
     try {
         opts.onProgress?.({ step: "configure", info: pack.info });
         const configured = await pack.configure(opts.config);
@@ -32,8 +42,11 @@ export async function runPolicyPack(
         const stack = await pack.analyzeStack(resources);
         result.diagnostics.push(...stack.diagnostics);
         result.notApplicable.push(...stack.notApplicable);
-        return { ...result, info: pack.info, configured, startupMs: pack.startupMs };
-    } finally {
         await pack.close();
+        closed = true;
+        if (partial !== "") output.push(partial);
+        return { ...result, info: pack.info, configured, startupMs: pack.startupMs, output };
+    } finally {
+        if (!closed) await pack.close();
     }
 }

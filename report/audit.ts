@@ -49,7 +49,36 @@ export interface AuditStack {
     violations: AuditViolation[];
     /** Policies that had nothing to say, counted by reason. */
     notApplicable: AuditNotApplicable[];
+    /** Exemptions that suppressed violations, in stack order (by resource), then policy. */
+    exemptions: AuditExemption[];
     summary: LevelCounts;
+}
+
+/** An exemption the pack applied: the resource, the policy, how it was exempted and why. */
+export interface AuditExemption {
+    policyPack: string;
+    policy: string;
+    urn: string;
+    resourceType: string;
+    resourceName: string;
+    line?: number;
+    /** `config`: the policy's `exemptions`; `tag`: the resource's `vpce-guard:exempt` tag. */
+    kind: "config" | "tag";
+    reason: string;
+    /** `YYYY-MM-DD`, the last day a config exemption applies. */
+    expires?: string;
+    /** Violations it suppressed. */
+    suppressed: number;
+}
+
+/** An exemption as a pack reports it (vpce-guard writes one line per exemption on its stdout). */
+export interface PackExemption {
+    policy: string;
+    urn: string;
+    kind: "config" | "tag";
+    reason: string;
+    expires?: string;
+    suppressed: number;
 }
 
 /** One violation in the report: a diagnostic's `urn`, `severity` and `phase`, with its pack, policy, resource and specific message. */
@@ -98,6 +127,8 @@ export interface PackRun {
     configured: Record<string, ReconciledPolicyConfig>;
     diagnostics: Diagnostic[];
     notApplicable: NotApplicable[];
+    /** Exemptions the pack applied. */
+    exemptions?: PackExemption[];
 }
 
 export interface StackRun {
@@ -172,7 +203,15 @@ function auditStack(run: StackRun): AuditStack {
     const order = new Map(document.resources.map((r, i) => [r.urn, i]));
     const violations: AuditViolation[] = [];
     const notApplicable = new Map<string, AuditNotApplicable>();
+    const exemptions: AuditExemption[] = [];
+    const seenExemptions = new Set<string>();
     for (const pack of run.packs) {
+        for (const e of pack.exemptions ?? []) {
+            const key = JSON.stringify([pack.info.name, e.policy, e.urn]);
+            if (seenExemptions.has(key)) continue;
+            seenExemptions.add(key);
+            exemptions.push(auditExemption(e, pack, document));
+        }
         for (const d of pack.diagnostics) violations.push(auditViolation(d, pack, document));
         for (const n of pack.notApplicable) {
             const key = JSON.stringify([pack.info.name, n.policyName, n.reason]);
@@ -206,7 +245,28 @@ function auditStack(run: StackRun): AuditStack {
         violations: sorted,
         notApplicable: [...notApplicable.values()].sort((a, b) =>
             a.policyPack.localeCompare(b.policyPack) || a.policy.localeCompare(b.policy) || a.reason.localeCompare(b.reason)),
+        exemptions: exemptions
+            .map((e, i) => ({ e, i }))
+            .sort((a, b) => position(a.e.urn) - position(b.e.urn) || a.e.urn.localeCompare(b.e.urn) || a.e.policyPack.localeCompare(b.e.policyPack) || a.e.policy.localeCompare(b.e.policy) || a.i - b.i)
+            .map(({ e }) => e),
         summary: countLevels(sorted),
+    };
+}
+
+function auditExemption(e: PackExemption, pack: PackRun, document: StackDocument): AuditExemption {
+    const { type, name } = describeUrn(e.urn);
+    const line = document.lines[e.urn];
+    return {
+        policyPack: pack.info.name,
+        policy: e.policy,
+        urn: e.urn,
+        resourceType: type,
+        resourceName: name,
+        ...(line !== undefined ? { line } : {}),
+        kind: e.kind,
+        reason: e.reason,
+        ...(e.expires !== undefined ? { expires: e.expires } : {}),
+        suppressed: e.suppressed,
     };
 }
 

@@ -36,11 +36,25 @@ function stackBlock(stack: AuditStack, packs: string, showPack: boolean): string
             for (const line of v.message.split("\n")) lines.push(`          ${line}`);
         }
     }
+    if (stack.exemptions.length > 0) {
+        lines.push("", "Exemptions applied:");
+        let urn: string | undefined;
+        for (const e of stack.exemptions) {
+            if (e.urn !== urn) {
+                urn = e.urn;
+                lines.push(`    ${e.resourceType ? `${e.resourceType}: ` : ""}${e.resourceName}${e.line !== undefined ? `  (line ${e.line})` : ""}`);
+            }
+            const by = e.kind === "config" ? `config exemption${e.expires !== undefined ? ` until ${e.expires}` : ""}` : "tag vpce-guard:exempt";
+            lines.push(`        - ${showPack ? `${e.policyPack}/` : ""}${e.policy}: ${by}, ${e.suppressed} violation(s) suppressed`);
+            lines.push(`          ${e.reason}`);
+        }
+    }
     if (stack.notes.length > 0) {
         lines.push("", "Notes:");
         for (const note of stack.notes) lines.push(`    - ${note}`);
     }
-    lines.push("", `Summary: ${counts(stack.summary)}.`);
+    const exempted = stack.exemptions.length > 0 ? `; ${plural(stack.exemptions.length, "exemption")} applied` : "";
+    lines.push("", `Summary: ${counts(stack.summary)}${exempted}.`);
     return lines.join("\n");
 }
 

@@ -258,6 +258,53 @@ describe("vpce-guard check (the CLI)", function () {
         });
     });
 
+    describe("exemptions", function () {
+        // The example export with a tag on ecr-api, and a config exempting sts by name.
+        let dir: string;
+        before(function () {
+            dir = fs.mkdtempSync(path.join(os.tmpdir(), "vpce-guard-exempt-"));
+            const state = JSON.parse(fs.readFileSync(path.join(repoRoot, exampleExport), "utf8"));
+            const ecr = state.deployment.resources.find((r: any) => r.urn.endsWith("::ecr-api"));
+            ecr.inputs.tags = { "vpce-guard:exempt": "vpce-policy-service-actions: the image pull role is fixed in ECR-7" };
+            fs.writeFileSync(path.join(dir, "dev.json"), JSON.stringify(state, null, 4));
+            fs.writeFileSync(path.join(dir, "exempt.json"), JSON.stringify({
+                "vpce-policy-explicit": { exemptions: [{ resources: ["sts"], reason: "STS keeps the default policy until TICKET-42", expires: "2999-06-30" }] },
+            }));
+        });
+        after(function () {
+            fs.rmSync(dir, { recursive: true, force: true });
+        });
+        const args = ["check", "dev.json", "--policy-pack-config", "exempt.json"];
+
+        it("text: the exempted violations are gone and listed under \"Exemptions applied\" with kind, reason and expiry", async function () {
+            const r = await run(args, { cwd: dir });
+            assert.equal(r.code, 1, r.stderr);
+            assert.doesNotMatch(r.stdout, /- \[advisory\] {2}vpce-policy-(explicit|service-actions)/);
+            assert.match(r.stdout, /Exemptions applied:\n {4}aws:ec2\/vpcEndpoint:VpcEndpoint: sts {2}\(line \d+\)\n {8}- vpce-policy-explicit: config exemption until 2999-06-30, 1 violation\(s\) suppressed\n {10}STS keeps the default policy until TICKET-42\n/);
+            assert.match(r.stdout, / {4}aws:ec2\/vpcEndpoint:VpcEndpoint: ecr-api {2}\(line \d+\)\n {8}- vpce-policy-service-actions: tag vpce-guard:exempt, 1 violation\(s\) suppressed\n {10}the image pull role is fixed in ECR-7\n/);
+            assert.match(r.stdout, /Summary: 1 mandatory violation\(s\) on 1 resource\(s\); 2 exemptions applied\.\n$/);
+        });
+
+        it("JSON: `exemptions` per stack, in file order", async function () {
+            const report = json(await run([...args, "--format", "json"], { cwd: dir }));
+            assert.deepEqual(report.stacks[0].exemptions.map((e: any) => [e.resourceName, e.policy, e.kind, e.reason, e.expires, e.suppressed]), [
+                ["sts", "vpce-policy-explicit", "config", "STS keeps the default policy until TICKET-42", "2999-06-30", 1],
+                ["ecr-api", "vpce-policy-service-actions", "tag", "the image pull role is fixed in ECR-7", undefined, 1],
+            ]);
+            assert.equal(report.summary.advisory, 0);
+        });
+
+        it("SARIF: a suppressed result per exemption, with its justification", async function () {
+            const sarif = json(await run([...args, "--format", "sarif"], { cwd: dir }));
+            const suppressed = sarif.runs[0].results.filter((r: any) => r.suppressions);
+            assert.deepEqual(suppressed.map((r: any) => [r.ruleId, r.locations[0].logicalLocations[0].name, r.suppressions]), [
+                ["vpce-policy-explicit", "sts", [{ kind: "external", status: "accepted", justification: "STS keeps the default policy until TICKET-42" }]],
+                ["vpce-policy-service-actions", "ecr-api", [{ kind: "inSource", status: "accepted", justification: "the image pull role is fixed in ECR-7" }]],
+            ]);
+            assert.equal(sarif.runs[0].results.filter((r: any) => !r.suppressions).length, 1);
+        });
+    });
+
     describe("exit code 2: unreadable or malformed input, invalid config", function () {
         it("a truncated file, with file:line:column", async function () {
             const lines = fs.readFileSync(path.join(fixtures, "truncated.export.json"), "utf8").split("\n").length;
