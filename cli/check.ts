@@ -148,7 +148,7 @@ async function auditStack(document: StackDocument, packs: readonly PackSpec[], p
             else progress(`AnalyzeStack on ${p.total} resources`);
         };
         try {
-            const result = await runPolicyPack(spec.directory, document.resources, { stack, config: spec.config, onProgress });
+            const result = await runPolicyPack(spec.directory, document.resources, { stack, config: spec.config, strictConfigKeys: true, onProgress });
             const exemptions = result.output.map(parseExemptionRecord).filter((e) => e !== undefined);
             const run: PackRun = { info: result.info, directory: spec.label, configured: result.configured, diagnostics: result.diagnostics, notApplicable: result.notApplicable, exemptions };
             if (spec.configFile !== undefined) run.configFile = spec.configFile;

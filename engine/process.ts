@@ -247,9 +247,9 @@ export class PolicyPackProcess {
      * Reconciles `config` with the pack's policies (see `reconcileConfig`) and sends Configure with
      * every policy. Returns what was sent.
      */
-    configure(config?: PolicyPackConfigFile): Promise<Record<string, ReconciledPolicyConfig>> {
+    configure(config?: PolicyPackConfigFile, opts: { strictKeys?: boolean } = {}): Promise<Record<string, ReconciledPolicyConfig>> {
         return this.guard(async () => {
-            const reconciled = reconcileConfig(this.info, config);
+            const reconciled = reconcileConfig(this.info, config, opts);
             // The CLI skips Configure when there is nothing to send (a pack without policies).
             if (Object.keys(reconciled).length === 0) return reconciled;
             const req = new pb.ConfigureAnalyzerRequest();

@@ -14,7 +14,12 @@ export type RunProgress =
 export async function runPolicyPack(
     packDir: string,
     resources: StackResource[],
-    opts: StartOptions & { config?: PolicyPackConfigFile; onProgress?: (progress: RunProgress) => void } = {},
+    opts: StartOptions & {
+        config?: PolicyPackConfigFile;
+        /** Refuse config keys a policy does not declare (see `reconcileConfig`). */
+        strictConfigKeys?: boolean;
+        onProgress?: (progress: RunProgress) => void;
+    } = {},
 ): Promise<RunResult & { info: AnalyzerDescription; configured: Record<string, ReconciledPolicyConfig>; startupMs: number; output: string[] }> {
     opts.onProgress?.({ step: "start" });
     // The pack's stdout lines after its port (the CLI shows them as info diagnostics).
@@ -30,7 +35,7 @@ export async function runPolicyPack(
     let closed = false;
     try {
         opts.onProgress?.({ step: "configure", info: pack.info });
-        const configured = await pack.configure(opts.config);
+        const configured = await pack.configure(opts.config, { strictKeys: opts.strictConfigKeys ?? false });
         const result: RunResult = { diagnostics: [], notApplicable: [] };
         for (const [index, resource] of resources.entries()) {
             opts.onProgress?.({ step: "analyze", index, total: resources.length });

@@ -227,7 +227,7 @@ export function tellUnknownConfigKeys(meta: PolicyMetadata, rawConfig: unknown, 
             const id = `${meta.name}\u0000${key}`;
             if (toldConfigKeys.has(id)) continue;
             toldConfigKeys.add(id);
-            write(`vpce-guard: config error: ${problem.text}\n`);
+            write(`vpce-guard: config error: ${problem.text}; it is ignored, so the policy runs without it\n`);
         }
     }
 }

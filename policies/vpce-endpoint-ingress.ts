@@ -9,7 +9,7 @@ import {
 import {
     admitsTcp, describeRule, describeTraffic, Unknown, type PeerMatcher, type RuleList, type Tri,
 } from "../network/security-group-rules";
-import { interfacePorts } from "../stack/service-catalogue";
+import { interfacePorts, serviceKeyPattern } from "../stack/service-catalogue";
 import { stackPolicy } from "../framework/stack-rule";
 import { describeEndpoint, vpcEndpoints } from "../stack/vpc-endpoint";
 
@@ -34,7 +34,8 @@ export const vpceEndpointIngress = stackPolicy<typeof messages, VpceEndpointIngr
         configProperties: {
             ports: {
                 type: "object",
-                additionalProperties: { type: "array", items: { type: "integer", minimum: 0, maximum: 65535 }, minItems: 1 },
+                patternProperties: { [serviceKeyPattern]: { type: "array", items: { type: "integer", minimum: 0, maximum: 65535 }, minItems: 1 } },
+                additionalProperties: false,
                 default: {},
                 description: "Service-name suffix (or full service name) → the TCP ports its interface endpoint must admit, e.g. {\"cassandra\": [9142], \"vpce-svc-0123456789abcdef0\": [8443]}. Without an entry: 443, and 9142 for cassandra; customer services are skipped.",
             },

@@ -50,6 +50,13 @@ export function parseServiceName(name: unknown): ServiceName | undefined {
     return { name, suffix, ...(region === undefined ? {} : { region }), customer: false, fips };
 }
 
+/**
+ * What a key of a config map keyed by service may look like (a suffix such as `ecr.dkr`, a full
+ * name, a `vpce-svc-…` ID): such maps use it as `patternProperties` with `additionalProperties:
+ * false`, so the engine refuses a key that cannot name a service.
+ */
+export const serviceKeyPattern = "^[A-Za-z0-9][A-Za-z0-9.-]*$";
+
 /** A config suffix as the catalogue compares it: lower case, without `-fips`. */
 export function normaliseSuffix(suffix: string): string {
     return suffix.trim().toLowerCase().split(".").map((l) => (l.endsWith("-fips") ? l.slice(0, -"-fips".length) : l)).join(".");

@@ -30,7 +30,7 @@ export interface UnknownConfigKey {
     policy: string;
     key: string;
     nearest?: string;
-    /** `<policy>: unknown config key "<key>" (did you mean "<nearest>"?) …` */
+    /** `<policy>: unknown config key "<key>" (did you mean "<nearest>"?)` */
     text: string;
 }
 
@@ -46,7 +46,7 @@ export function unknownConfigKeys(policy: string, validKeys: readonly string[], 
         const hint = nearest !== undefined ? `did you mean "${nearest}"?` : `the keys of this policy are ${validKeys.map((k) => `"${k}"`).join(", ")}`;
         found.push({
             policy, key, ...(nearest !== undefined ? { nearest } : {}),
-            text: `${policy}: unknown config key "${key.length > 60 ? `${key.slice(0, 57)}...` : key}" (${hint}); it is ignored, so the policy runs without it`,
+            text: `${policy}: unknown config key "${key.length > 60 ? `${key.slice(0, 57)}...` : key}" (${hint})`,
         });
     }
     return found;

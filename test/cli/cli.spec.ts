@@ -323,6 +323,19 @@ describe("vpce-guard check (the CLI)", function () {
             assertUserError(r, /invalid policy pack config .*unknown-key\.config\.json:\n {2}vpce-policy-jsn: policy pack "vpce-guard" has no policy of that name; did you mean "vpce-policy-json"\?/);
         });
 
+        it("a config key the policy does not have (misspelt), naming the nearest key", async function () {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vpce-guard-typo-"));
+            try {
+                fs.writeFileSync(path.join(dir, "typo.json"), JSON.stringify({ "vpce-policy-size": { enforcmentLevel: "disabled" }, "vpce-data-perimeter": { acountIds: ["111122223333"] } }));
+                const r = await run(["check", path.join(repoRoot, exampleExport), "--policy-pack-config", "typo.json"], { cwd: dir });
+                assertUserError(r, /invalid policy pack config typo\.json:\n/);
+                assert.match(r.stderr, /\n {2}vpce-data-perimeter: unknown config key "acountIds" \(did you mean "accountIds"\?\)\n/);
+                assert.match(r.stderr, /\n {2}vpce-policy-size: unknown config key "enforcmentLevel" \(did you mean "enforcementLevel"\?\)/);
+            } finally {
+                fs.rmSync(dir, { recursive: true, force: true });
+            }
+        });
+
         it("a config value of the wrong type", async function () {
             const r = await run(["check", exampleExport, "--policy-pack-config", path.join(fixtures, "wrong-type.config.json")]);
             assertUserError(r, /vpce-data-perimeter: property "organizationIds" must be array \(got string\)/);
