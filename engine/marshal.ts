@@ -269,5 +269,10 @@ export function describeAnalyzer(ai: pb.AnalyzerInfo, project: PolicyProject): A
     };
     const text = ai.getDescription() || project.description;
     if (text) description.description = text;
+    if (ai.getDisplayname()) description.displayName = ai.getDisplayname();
+    if (ai.getReadme()) description.readme = ai.getReadme();
+    if (ai.getProvider()) description.provider = ai.getProvider();
+    if (ai.getTagsList().length > 0) description.tags = ai.getTagsList();
+    if (ai.getRepository()) description.repository = ai.getRepository();
     return description;
 }

@@ -62,6 +62,12 @@ export interface AnalyzerDescription {
     version: string;
     supportsConfig: boolean;
     description?: string;
+    /** What Pulumi Cloud shows for the pack: its pretty name, README text, provider, tags and repository. */
+    displayName?: string;
+    readme?: string;
+    provider?: string;
+    tags?: string[];
+    repository?: string;
     policies: PolicyDescription[];
     /** The pack's own initial config, per policy. */
     initialConfig: Record<string, { enforcementLevel?: EnforcementLevel; properties: Record<string, unknown> }>;
