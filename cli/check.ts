@@ -148,9 +148,9 @@ async function auditStack(document: StackDocument, packs: readonly PackSpec[], p
             else progress(`AnalyzeStack on ${p.total} resources`);
         };
         try {
-            const result = await runPolicyPack(spec.directory, document.resources, { stack, config: spec.config, strictConfigKeys: true, onProgress });
+            const result = await runPolicyPack(spec.directory, document.resources, { stack, config: spec.config, strictConfigKeys: true, remediations: "report", onProgress });
             const exemptions = result.output.map(parseExemptionRecord).filter((e) => e !== undefined);
-            const run: PackRun = { info: result.info, directory: spec.label, configured: result.configured, diagnostics: result.diagnostics, notApplicable: result.notApplicable, exemptions };
+            const run: PackRun = { info: result.info, directory: spec.label, configured: result.configured, diagnostics: result.diagnostics, notApplicable: result.notApplicable, exemptions, remediations: result.remediations };
             if (spec.configFile !== undefined) run.configFile = spec.configFile;
             runs.push(run);
         } catch (e) {

@@ -9,7 +9,7 @@ import { performance } from "perf_hooks";
 import { reconcileConfig } from "./config";
 import * as marshal from "./marshal";
 import { AnalyzerClient, analyzer as pb, CallOptions, Empty, grpc, maxMessageBytes, ServiceError } from "./proto";
-import { AnalyzerDescription, PolicyPackConfigFile, ReconciledPolicyConfig, RunResult, StackResource } from "./types";
+import { AnalyzerDescription, PolicyPackConfigFile, ReconciledPolicyConfig, Remediation, RunResult, StackResource } from "./types";
 
 export interface StartOptions {
     /** What ConfigureStack and the pack's environment say about the stack. */
@@ -263,6 +263,18 @@ export class PolicyPackProcess {
             }
             await this.unary("Configure", (o, cb) => this.client.configure(req, new grpc.Metadata(), o, cb));
             return reconciled;
+        });
+    }
+
+    /** Remediate on the resource's inputs: what each policy at level `remediate` would change. */
+    remediate(resource: StackResource): Promise<{ remediations: Remediation[]; notApplicable: RunResult["notApplicable"] }> {
+        return this.guard(async () => {
+            const req = marshal.analyzeRequest(resource);
+            const res = await this.unary<pb.RemediateResponse>("Remediate", (o, cb) => this.client.remediate(req, new grpc.Metadata(), o, cb), ` on ${resource.urn}`);
+            return {
+                remediations: marshal.remediations(res.getRemediationsList(), resource),
+                notApplicable: marshal.notApplicable(res.getNotApplicableList(), "analyze", resource.urn),
+            };
         });
     }
 

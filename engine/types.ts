@@ -83,3 +83,16 @@ export interface RunResult {
     diagnostics: Diagnostic[];
     notApplicable: NotApplicable[];
 }
+
+/** What a policy's remediation did to a resource's inputs (Remediate), before Analyze. */
+export interface Remediation {
+    policyName: string;
+    policyPackName: string;
+    urn: string;
+    /** The whole inputs after this remediation (and the ones before it in the same call). */
+    properties?: Record<string, unknown>;
+    /** The top-level inputs it changed. */
+    changed: string[];
+    /** Set when the remediation could not run (an unknown value in preview). */
+    diagnostic?: string;
+}

@@ -3,6 +3,7 @@
 // without ever letting an exception reach the framework.
 
 import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, Severity } from "@pulumi/policy";
+import { editJsonText, editJsonValue, type JsonEdit } from "../iam/json-document";
 import type { PolicyConfigJSONSchema, PolicyConfigJSONSchemaDefinition } from "@pulumi/policy/schema";
 import { readEndpointPolicy, type EndpointPolicyInput } from "../stack/endpoint-policy";
 import { rememberedInputs, rememberInputs } from "../stack/inputs-memory";
@@ -259,6 +260,11 @@ export interface DocumentRule<M extends Record<string, string>, C extends Record
      * syntax error, or wrong type. Returns a not-applicable reason, or nothing.
      */
     check(input: Extract<EndpointPolicyInput, { status: "parsed" | "syntax-error" | "wrong-type" }>, config: C, findings: Findings<M>): string | void;
+    /**
+     * The mechanical fix, at enforcement level `remediate`: edits to a parsed document that keep
+     * what its author meant. Only the edited values change; the rest of the text stays as written.
+     */
+    remediate?(document: unknown, config: C): JsonEdit[];
 }
 
 /** Which resource a verdict is about, for exemptions: its URN, name and Pulumi parent. */
@@ -271,7 +277,20 @@ export interface ResourceIdentity {
 export type DocumentPolicy = ResourceValidationPolicy & {
     /** The verdict for one resource's inputs; what the policy reports through the framework. */
     evaluate(type: string, props: unknown, config?: unknown, resource?: ResourceIdentity): ResourceVerdict;
+    /** The remediated inputs, or undefined when there is nothing to fix (or the resource is exempt). */
+    remediate?(type: string, props: unknown, config?: unknown, resource?: ResourceIdentity): Record<string, unknown> | undefined;
 };
+
+/** The plain inputs behind the framework's proxies (Remediate wraps them twice: unknowns, then secrets). */
+export function plainInputs(props: unknown): Record<string, unknown> {
+    return unwrapProps(unwrapProps(props));
+}
+
+/** Whether an exemption applies to the resource (a remediation leaves an exempted resource alone). */
+export function isExempt(meta: PolicyMetadata, config: ExemptionConfig, subject: () => ExemptionSubject): boolean {
+    const none = (!Array.isArray(config.exemptions) || config.exemptions.length === 0) && !config.allowTagExemptions;
+    return !none && decideExemption(meta.name, subject(), config.exemptions, config.allowTagExemptions).applied !== undefined;
+}
 
 const endpointPolicyType = "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy";
 
@@ -328,9 +347,30 @@ export function endpointDocumentPolicy<M extends Record<string, string>, C exten
             return { violations: [], notApplicable: internalErrorNote(e) };
         }
     };
+    const fix = rule.remediate;
+    const remediate = fix === undefined ? undefined : (type: string, props: unknown, rawConfig?: unknown, resource?: ResourceIdentity): Record<string, unknown> | undefined => {
+        try {
+            const plain = plainInputs(props);
+            const input = readEndpointPolicy(type, plain);
+            // A document with duplicate keys is ambiguous to edit: vpce-policy-json reports it.
+            if (input.status !== "parsed" || input.duplicateKeys.length > 0) return undefined;
+            const config = readConfig<C & ExemptionConfig>(properties, rawConfig);
+            if (isExempt(rule.meta, config, () => analyzedSubject(type, plain, resource))) return undefined;
+            const edits = fix(input.document, config);
+            if (edits.length === 0) return undefined;
+            const value = input.text !== undefined ? editJsonText(input.text, edits) : editJsonValue(input.document, edits);
+            return { ...plain, [input.property]: value };
+        } catch {
+            return undefined; // no fix is better than a failed preview
+        }
+    };
     return {
         ...policyFields(rule.meta),
         evaluate,
+        ...(remediate !== undefined ? {
+            remediate,
+            remediateResource: (args: ResourceValidationArgs) => remediate(args.type, args.props, args.getConfig(), { urn: args.urn, name: args.name, parent: args.opts?.parent }),
+        } : {}),
         validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
             let verdict: ResourceVerdict;
             try {

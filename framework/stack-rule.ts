@@ -2,9 +2,9 @@
 // and its config, reports findings as messages-as-data against the URN of the resource a user
 // edits, and the wrapper turns the verdict into the framework's calls without ever throwing.
 
-import type { ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import type { ReportViolation, ResourceValidationArgs, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import {
-    allConfigProperties, Findings, internalErrorNote, policyFields, readConfig, recordExemption, signalNotApplicable, tellUnknownConfigKeys, withNote,
+    allConfigProperties, analyzedSubject, Findings, isExempt, plainInputs, type ResourceIdentity, internalErrorNote, policyFields, readConfig, recordExemption, signalNotApplicable, tellUnknownConfigKeys, withNote,
     type ExemptionConfig, type MessageData, type PolicyMetadata, type Violation,
 } from "./rule";
 import { decideExemption, exemptionReason, type ExemptionSubject } from "./exemptions";
@@ -50,11 +50,19 @@ export interface StackRule<M extends Record<string, string>, C extends Record<st
     messages: M;
     /** Judges the stack. Returns a not-applicable reason when there was nothing to judge. */
     check(graph: StackGraph, config: C, findings: StackFindings<M>): string | void | Promise<string | void>;
+    /**
+     * The mechanical fix of one resource's inputs, at enforcement level `remediate`: the properties
+     * to set. @pulumi/policy runs remediations only for resource policies, and counts any policy
+     * with `remediateResource` as one (see README "Remediation").
+     */
+    remediate?(type: string, inputs: Readonly<Record<string, unknown>>, config: C): Record<string, unknown> | undefined;
 }
 
 export type StackPolicy = StackValidationPolicy & {
     /** The verdict for a stack's resources (framework `PolicyResource`s or plain objects of that shape). */
     evaluate(resources: readonly GraphResource[], config?: unknown): Promise<StackVerdict>;
+    /** The remediated inputs of one resource, or undefined when there is nothing to fix. */
+    remediate?(type: string, props: unknown, config?: unknown, resource?: ResourceIdentity): Record<string, unknown> | undefined;
 };
 
 export function stackPolicy<M extends Record<string, string>, C extends Record<string, unknown>>(rule: StackRule<M, C>): StackPolicy {
@@ -72,9 +80,26 @@ export function stackPolicy<M extends Record<string, string>, C extends Record<s
             return { violations: [], notApplicable: internalErrorNote(e, "stack") };
         }
     };
+    const fix = rule.remediate;
+    const remediate = fix === undefined ? undefined : (type: string, props: unknown, rawConfig?: unknown, resource?: ResourceIdentity): Record<string, unknown> | undefined => {
+        try {
+            const plain = plainInputs(props);
+            const config = readConfig<C & ExemptionConfig>(properties, rawConfig);
+            const changes = fix(type, plain, config);
+            if (changes === undefined || Object.keys(changes).length === 0) return undefined;
+            if (isExempt(rule.meta, config, () => analyzedSubject(type, plain, resource))) return undefined;
+            return { ...plain, ...changes };
+        } catch {
+            return undefined;
+        }
+    };
     return {
         ...policyFields(rule.meta),
         evaluate,
+        ...(remediate !== undefined ? {
+            remediate,
+            remediateResource: (args: ResourceValidationArgs) => remediate(args.type, args.props, args.getConfig(), { urn: args.urn, name: args.name, parent: args.opts?.parent }),
+        } : {}),
         validateStack: async (args: StackValidationArgs, reportViolation: ReportViolation) => {
             let verdict: StackVerdict;
             try {

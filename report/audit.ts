@@ -1,7 +1,7 @@
 // The result of an offline audit (`vpce-guard check`), as one model: the JSON report is this object
 // as it stands, and the text and SARIF reports are renderings of it. Pure.
 
-import type { AnalyzerDescription, Diagnostic, EnforcementLevel, NotApplicable, PolicyDescription, ReconciledPolicyConfig } from "../engine/types";
+import type { AnalyzerDescription, Diagnostic, EnforcementLevel, NotApplicable, PolicyDescription, ReconciledPolicyConfig, Remediation } from "../engine/types";
 import type { SecretCounts, StackDocument, StackDocumentKind } from "../state/stack-files";
 import { describeUrn } from "./urn";
 
@@ -51,7 +51,20 @@ export interface AuditStack {
     notApplicable: AuditNotApplicable[];
     /** Exemptions that suppressed violations, in stack order (by resource), then policy. */
     exemptions: AuditExemption[];
+    /** Remediations policies at level `remediate` offer, reported and not applied (as `pulumi policy analyze` does). */
+    remediations: AuditRemediation[];
     summary: LevelCounts;
+}
+
+export interface AuditRemediation {
+    policyPack: string;
+    policy: string;
+    urn: string;
+    resourceType: string;
+    resourceName: string;
+    line?: number;
+    /** The top-level inputs the remediation would change, and their values after it. */
+    changes: Record<string, unknown>;
 }
 
 /** An exemption the pack applied: the resource, the policy, how it was exempted and why. */
@@ -129,6 +142,8 @@ export interface PackRun {
     notApplicable: NotApplicable[];
     /** Exemptions the pack applied. */
     exemptions?: PackExemption[];
+    /** Remediations the pack offered (not applied). */
+    remediations?: Remediation[];
 }
 
 export interface StackRun {
@@ -249,7 +264,26 @@ function auditStack(run: StackRun): AuditStack {
             .map((e, i) => ({ e, i }))
             .sort((a, b) => position(a.e.urn) - position(b.e.urn) || a.e.urn.localeCompare(b.e.urn) || a.e.policyPack.localeCompare(b.e.policyPack) || a.e.policy.localeCompare(b.e.policy) || a.i - b.i)
             .map(({ e }) => e),
+        remediations: run.packs
+            .flatMap((pack) => (pack.remediations ?? []).filter((r) => r.properties !== undefined && r.changed.length > 0).map((r) => auditRemediation(r, pack, document)))
+            .map((r, i) => ({ r, i }))
+            .sort((a, b) => position(a.r.urn) - position(b.r.urn) || a.r.urn.localeCompare(b.r.urn) || a.i - b.i)
+            .map(({ r }) => r),
         summary: countLevels(sorted),
+    };
+}
+
+function auditRemediation(r: Remediation, pack: PackRun, document: StackDocument): AuditRemediation {
+    const { type, name } = describeUrn(r.urn);
+    const line = document.lines[r.urn];
+    return {
+        policyPack: r.policyPackName || pack.info.name,
+        policy: r.policyName,
+        urn: r.urn,
+        resourceType: type,
+        resourceName: name,
+        ...(line !== undefined ? { line } : {}),
+        changes: Object.fromEntries(r.changed.map((k) => [k, r.properties?.[k]])),
     };
 }
 

@@ -19,6 +19,8 @@
 //                  "notApplicable": [{ "policyPack", "policy", "reason", "count" }],
 //                  "exemptions": [{ "policyPack", "policy", "urn", "resourceType", "resourceName", "line"?,
 //                                   "kind": "config" | "tag", "reason", "expires"?, "suppressed" }],
+//                  "remediations": [{ "policyPack", "policy", "urn", "resourceType", "resourceName", "line"?,
+//                                     "changes": { <input>: <value after the remediation> } }],
 //                  "summary": { "mandatory", "advisory", "resources" } }],
 //     "summary": { "stacks", "mandatory", "advisory", "resources", "analysedResources",
 //                  "violations", "passed" }

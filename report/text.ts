@@ -49,6 +49,16 @@ function stackBlock(stack: AuditStack, packs: string, showPack: boolean): string
             lines.push(`          ${e.reason}`);
         }
     }
+    if (stack.remediations.length > 0) {
+        lines.push("", "Remediations (level remediate; not applied here, applied by pulumi preview/up):");
+        for (const r of stack.remediations) {
+            lines.push(`    ${r.resourceType ? `${r.resourceType}: ` : ""}${r.resourceName}${r.line !== undefined ? `  (line ${r.line})` : ""}`);
+            for (const [k, v] of Object.entries(r.changes)) {
+                const text = JSON.stringify(v) ?? "undefined";
+                lines.push(`        - ${showPack ? `${r.policyPack}/` : ""}${r.policy}: ${k} becomes ${text.length > 200 ? `${text.slice(0, 199)}…` : text}`);
+            }
+        }
+    }
     if (stack.notes.length > 0) {
         lines.push("", "Notes:");
         for (const note of stack.notes) lines.push(`    - ${note}`);
