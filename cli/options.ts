@@ -44,7 +44,7 @@ Options:
   --output <file>              Write the report to <file> instead of stdout.
   --exit-zero                  Exit 0 even when a mandatory policy is violated.
   -h, --help                   Show this help.
-  --version                    Show the version.
+  -v, --version                Show the version.
 
 Exit status:
   0  no mandatory violation
@@ -63,7 +63,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
     if (values.help) return { command: "help" };
     if (values.version) return { command: "version" };
     const [command, ...files] = positionals;
-    if (command === undefined) throw new UsageError("no command given; the command is `check`");
+    if (command === undefined) return { command: "help" };
     if (command === "help") return { command: "help" };
     if (command !== "check") throw new UsageError(`unknown command "${command}"; the command is \`check\``);
     if (files.length === 0) throw new UsageError("no file given: name at least one `pulumi stack export` or `pulumi preview --json` file");
@@ -104,7 +104,7 @@ function parse(argv: readonly string[]) {
             output: { type: "string" },
             "exit-zero": { type: "boolean" },
             help: { type: "boolean", short: "h" },
-            version: { type: "boolean" },
+            version: { type: "boolean", short: "v" },
         },
     });
 }

@@ -83,9 +83,32 @@ describe("vpce-guard check (the CLI)", function () {
             assert.match(r.stdout, /--policy-pack-config <file>/);
         });
 
+        it("a bare `vpce-guard` prints its usage; -v and --version print the package version", async function () {
+            const bare = await run([]);
+            assert.equal(bare.code, 0, bare.stderr);
+            assert.match(bare.stdout, /^Usage: vpce-guard check \[options\] <file>\.\.\./);
+            const version: string = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")).version;
+            for (const flag of ["-v", "--version"]) {
+                const r = await run([flag]);
+                assert.equal(r.code, 0, r.stderr);
+                assert.equal(r.stdout, `${version}\n`);
+            }
+        });
+
+        it("the package: an Apache-2.0 LICENSE file, and a package-lock.json whose root entry is package.json's (so npm install leaves it unchanged)", function () {
+            const license = fs.readFileSync(path.join(repoRoot, "LICENSE"), "utf8");
+            assert.match(license, /^\s*Apache License\s+Version 2\.0, January 2004/);
+            assert.match(license, /END OF TERMS AND CONDITIONS/);
+            const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8"));
+            assert.equal(pkg.license, "Apache-2.0");
+            const root = JSON.parse(fs.readFileSync(path.join(repoRoot, "package-lock.json"), "utf8")).packages[""];
+            for (const key of ["name", "version", "license", "bin", "dependencies", "devDependencies", "engines"]) {
+                assert.deepEqual(root[key], pkg[key], `package-lock.json packages[""].${key}`);
+            }
+        });
+
         it("refuses a bad command line with exit 2 and a pointer to --help", async function () {
             for (const [args, message] of [
-                [[], /no command given/],
                 [["check"], /no file given/],
                 [["scan", "x.json"], /unknown command "scan"/],
                 [["check", "x.json", "--bogus"], /Unknown option '--bogus'/],
