@@ -16,6 +16,7 @@ import { formatSarifReport } from "../report/sarif";
 import { formatTextReport } from "../report/text";
 import { parseCommandLine, usage, UsageError, type CheckOptions, type ReportFormat } from "./options";
 import { PassphraseError, passphraseFromEnvironment } from "../state/passphrase";
+import { parseExemptionRecord } from "../values/exemption-record";
 import { decodeStackFile, readStackDocument, stdinFile, type ReadOptions, type StackDocument, type StackFileError } from "../state/stack-files";
 
 export interface CliEnvironment {
@@ -235,11 +236,14 @@ async function auditStack(
             if (options.verbose) env.stderr.write(`${outputLine(spec, line)}\n`);
         };
         try {
-            const result = await runPolicyPack(spec.directory, document.resources, { ...(stack ? { stack } : {}), config: spec.config, onProgress, onOutput });
+            const result = await runPolicyPack(spec.directory, document.resources, {
+                ...(stack ? { stack } : {}), config: spec.config, strictConfigKeys: true, remediations: "report", onProgress, onOutput,
+            });
             for (const warning of configWarnings(result.info, spec.config)) {
                 env.stderr.write(`vpce-guard: warning: ${spec.configFile ?? spec.label}: ${warning}\n`);
             }
-            const run: PackRun = { info: result.info, directory: spec.label, configured: result.configured, diagnostics: result.diagnostics, notApplicable: result.notApplicable };
+            const exemptions = result.output.map(parseExemptionRecord).filter((e) => e !== undefined);
+            const run: PackRun = { info: result.info, directory: spec.label, configured: result.configured, diagnostics: result.diagnostics, notApplicable: result.notApplicable, exemptions, remediations: result.remediations };
             if (spec.configFile !== undefined) run.configFile = spec.configFile;
             runs.push(run);
         } catch (e) {

@@ -6,6 +6,7 @@ import * as fs from "fs";
 import Ajv, { ErrorObject, ValidateFunction } from "ajv";
 import { parse, ParseError, printParseErrorCode } from "jsonc-parser";
 import { AnalyzerDescription, EnforcementLevel, PolicyPackConfigFile, ReconciledPolicyConfig } from "./types";
+import { nearestName, unknownConfigKeys } from "../values/config-keys";
 
 export const enforcementLevels: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
 
@@ -102,27 +103,12 @@ function parseEntries(file: PolicyPackConfigFile | undefined): Map<string, Entry
     return entries;
 }
 
-/** Levenshtein distance, for "did you mean" on a misspelt policy name. */
-function distance(a: string, b: string): number {
-    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        const row = [i];
-        for (let j = 1; j <= b.length; j++) {
-            row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-        }
-        prev = row;
-    }
-    return prev[b.length];
-}
-
 function unknownPolicy(name: string, info: AnalyzerDescription): Problem {
     const names = info.policies.map((p) => p.name);
-    const closest = names
-        .map((n) => ({ n, d: distance(name, n) }))
-        .sort((x, y) => x.d - y.d)[0];
+    const closest = nearestName(name, names);
     const hint =
-        closest && closest.d <= Math.max(2, Math.floor(name.length / 4))
-            ? `; did you mean "${closest.n}"?`
+        closest !== undefined
+            ? `; did you mean "${closest}"?`
             : names.length > 0
               ? `; its policies are: ${names.join(", ")}`
               : "";
@@ -220,12 +206,28 @@ function describeSchemaError(policy: string, err: ErrorObject, data: Record<stri
  * names the pack lacks are forwarded (the Node server ignores them; `configWarnings` says so), and one
  * of them that carries properties but no level is refused (`invalid enforcement level ""`).
  * `environments` is not a policy and is left out. Throws `PolicyConfigError` where the CLI refuses.
+ *
+ * Stricter than the CLI in one respect, with `strictKeys` (what `vpce-guard check` asks for): a key of
+ * `file` that a known policy's schema does not declare (`enforcmentLevel`, `acountIds`) is an error;
+ * the CLI validates without `additionalProperties` at the top level (config.go convertSchema) and
+ * passes such a key on.
  */
-export function reconcileConfig(info: AnalyzerDescription, file?: PolicyPackConfigFile): Record<string, ReconciledPolicyConfig> {
+export function reconcileConfig(info: AnalyzerDescription, file?: PolicyPackConfigFile, opts: { strictKeys?: boolean } = {}): Record<string, ReconciledPolicyConfig> {
     const entries = parseEntries(file);
     if (!info.supportsConfig) {
         if (file !== undefined && Object.keys(file).length > 0) throw new PolicyConfigError([{ text: `policy pack "${info.name}" does not support config` }]);
         return {};
+    }
+
+    if (opts.strictKeys) {
+        const problems: Problem[] = [];
+        for (const [name, entry] of entries) {
+            const policy = info.policies.find((p) => p.name === name);
+            if (policy === undefined || entry.properties === undefined) continue;
+            const valid = ["enforcementLevel", ...Object.keys(policy.configSchema?.properties ?? {})];
+            for (const u of unknownConfigKeys(name, valid, entry.properties)) problems.push({ policy: name, key: u.key, text: u.text });
+        }
+        if (problems.length > 0) throw new PolicyConfigError(problems);
     }
 
     // createConfigWithDefaults: the declared level, and each schema property's `default`.

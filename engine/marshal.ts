@@ -11,6 +11,7 @@ import {
     EnforcementLevel,
     NotApplicable,
     PolicyDescription,
+    Remediation,
     StackResource,
 } from "./types";
 
@@ -409,5 +410,28 @@ export function describeAnalyzer(ai: pb.AnalyzerInfo, project: PolicyProject): A
     };
     const text = ai.getDescription() || project.description;
     if (text) description.description = text;
+    if (ai.getDisplayname()) description.displayName = ai.getDisplayname();
+    if (ai.getReadme()) description.readme = ai.getReadme();
+    if (ai.getProvider()) description.provider = ai.getProvider();
+    if (ai.getTagsList().length > 0) description.tags = ai.getTagsList();
+    if (ai.getRepository()) description.repository = ai.getRepository();
     return description;
+}
+
+/** The remediations of one Remediate response, each with the top-level inputs it changed. */
+export function remediations(list: pb.Remediation[], resource: StackResource): Remediation[] {
+    let before: Record<string, unknown> = resource.inputs;
+    return list.map((r) => {
+        const result: Remediation = { policyName: r.getPolicyname(), policyPackName: r.getPolicypackname(), urn: resource.urn, changed: [] };
+        const props = r.getProperties();
+        if (props !== undefined) {
+            const after = props.toJavaScript() as Record<string, unknown>;
+            result.properties = after;
+            const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+            result.changed = [...keys].filter((k) => !k.startsWith("__") && JSON.stringify(before[k]) !== JSON.stringify(after[k])).sort();
+            before = after;
+        }
+        if (r.getDiagnostic()) result.diagnostic = r.getDiagnostic();
+        return result;
+    });
 }

@@ -11,7 +11,7 @@ import { performance } from "perf_hooks";
 import { reconcileConfig } from "./config";
 import * as marshal from "./marshal";
 import { AnalyzerClient, analyzer as pb, CallOptions, Empty, grpc, maxMessageBytes, ServiceError } from "./proto";
-import { AnalyzerDescription, PolicyPackConfigFile, ReconciledPolicyConfig, RunResult, StackResource } from "./types";
+import { AnalyzerDescription, PolicyPackConfigFile, ReconciledPolicyConfig, Remediation, RunResult, StackResource } from "./types";
 
 export interface StartOptions {
     /**
@@ -315,9 +315,9 @@ export class PolicyPackProcess {
      * Reconciles `config` with the pack's policies (see `reconcileConfig`) and sends Configure with
      * every policy. Returns what was sent.
      */
-    configure(config?: PolicyPackConfigFile): Promise<Record<string, ReconciledPolicyConfig>> {
+    configure(config?: PolicyPackConfigFile, opts: { strictKeys?: boolean } = {}): Promise<Record<string, ReconciledPolicyConfig>> {
         return this.guard(async () => {
-            const reconciled = reconcileConfig(this.info, config);
+            const reconciled = reconcileConfig(this.info, config, opts);
             // The CLI skips Configure when there is nothing to send (a pack without policies).
             if (Object.keys(reconciled).length === 0) return reconciled;
             const req = new pb.ConfigureAnalyzerRequest();
@@ -331,6 +331,18 @@ export class PolicyPackProcess {
             }
             await this.unary("Configure", (o, cb) => this.client.configure(req, new grpc.Metadata(), o, cb));
             return reconciled;
+        });
+    }
+
+    /** Remediate on the resource's inputs: what each policy at level `remediate` would change. */
+    remediate(resource: StackResource): Promise<{ remediations: Remediation[]; notApplicable: RunResult["notApplicable"] }> {
+        return this.guard(async () => {
+            const req = marshal.analyzeRequest(resource);
+            const res = await this.unary<pb.RemediateResponse>("Remediate", (o, cb) => this.client.remediate(req, new grpc.Metadata(), o, cb), ` on ${resource.urn}`);
+            return {
+                remediations: marshal.remediations(res.getRemediationsList(), resource),
+                notApplicable: marshal.notApplicable(res.getNotApplicableList(), "analyze", resource.urn),
+            };
         });
     }
 
@@ -366,6 +378,8 @@ export class PolicyPackProcess {
         this.closing ??= (async () => {
             this.client.close();
             await terminate(this.child, "SIGTERM", killGraceMs);
+            // So that every line the pack wrote reaches onStdout/onStderr before close resolves.
+            await drained(this.child);
         })();
         return this.closing;
     }

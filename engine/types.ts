@@ -88,6 +88,12 @@ export interface AnalyzerDescription {
     version: string;
     supportsConfig: boolean;
     description?: string;
+    /** What Pulumi Cloud shows for the pack: its pretty name, README text, provider, tags and repository. */
+    displayName?: string;
+    readme?: string;
+    provider?: string;
+    tags?: string[];
+    repository?: string;
     policies: PolicyDescription[];
     /** The pack's own initial config, per policy. */
     initialConfig: Record<string, { enforcementLevel?: EnforcementLevel; properties: Record<string, unknown> }>;
@@ -102,4 +108,17 @@ export interface ReconciledPolicyConfig {
 export interface RunResult {
     diagnostics: Diagnostic[];
     notApplicable: NotApplicable[];
+}
+
+/** What a policy's remediation did to a resource's inputs (Remediate), before Analyze. */
+export interface Remediation {
+    policyName: string;
+    policyPackName: string;
+    urn: string;
+    /** The whole inputs after this remediation (and the ones before it in the same call). */
+    properties?: Record<string, unknown>;
+    /** The top-level inputs it changed. */
+    changed: string[];
+    /** Set when the remediation could not run (an unknown value in preview). */
+    diagnostic?: string;
 }

@@ -3,11 +3,17 @@
 // without ever letting an exception reach the framework.
 
 import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, Severity } from "@pulumi/policy";
+import { editJsonText, editJsonValue, type JsonEdit } from "../iam/json-document";
 import type { PolicyConfigJSONSchema, PolicyConfigJSONSchemaDefinition } from "@pulumi/policy/schema";
 import { policyDocsUrl } from "./docs-url";
 import { readEndpointPolicy, type EndpointPolicyInput } from "../stack/endpoint-policy";
-import { rememberInputs } from "../stack/inputs-memory";
+import { rememberedInputs, rememberInputs } from "../stack/inputs-memory";
 import { roleOf } from "../stack/roles";
+import { nameOfUrn } from "../stack/urn";
+import { unwrapProps } from "../values/unknown-values";
+import { formatExemptionRecord, type ExemptionRecord } from "../values/exemption-record";
+import { unknownConfigKeys } from "../values/config-keys";
+import { decideExemption, exemptionConfigProperties, exemptionReason, type AppliedExemption, type ExemptionSubject } from "./exemptions";
 
 export interface PolicyMetadata {
     name: string;
@@ -36,6 +42,8 @@ export interface ResourceVerdict {
     violations: Violation[];
     /** Set when the policy has nothing to say about this resource, with the reason. */
     notApplicable?: string;
+    /** Set when an exemption suppressed this resource's violations. */
+    exempted?: AppliedExemption & { suppressed: number };
 }
 
 /** One resource gets at most this many violations from one policy; the rest are counted. */
@@ -181,6 +189,17 @@ function hasJsonType(value: unknown, type: PolicyConfigJSONSchema["type"]): bool
     });
 }
 
+/** Every config property of a policy: its own, then the exemption properties every policy has. */
+export function allConfigProperties(meta: PolicyMetadata): Record<string, PolicyConfigJSONSchema> {
+    return { ...meta.configProperties, ...exemptionConfigProperties(meta.enforcementLevel) };
+}
+
+/** The config every policy reads besides its own. */
+export interface ExemptionConfig {
+    exemptions: unknown[];
+    allowTagExemptions: boolean;
+}
+
 /** The fields of a `Policy` that come from metadata. */
 export function policyFields(meta: PolicyMetadata) {
     return {
@@ -191,8 +210,43 @@ export function policyFields(meta: PolicyMetadata) {
         severity: meta.severity,
         remediationSteps: meta.remediationSteps,
         url: policyDocsUrl(meta.name),
-        configSchema: { properties: meta.configProperties },
+        configSchema: { properties: allConfigProperties(meta) },
     };
+}
+
+const toldConfigKeys = new Set<string>();
+
+/**
+ * Tells the user, once per process, of each config key the policy does not have: a line on the
+ * pack's stderr, which `pulumi preview` shows as a diagnostic (see README "Config is strict").
+ */
+export function tellUnknownConfigKeys(meta: PolicyMetadata, rawConfig: unknown, write: (line: string) => void = (l) => process.stderr.write(l)): void {
+    if (rawConfig === null || typeof rawConfig !== "object") return;
+    let valid: string[] | undefined;
+    for (const key in rawConfig) {
+        if (Object.hasOwn(meta.configProperties, key) || key === "exemptions" || key === "allowTagExemptions") continue;
+        valid ??= ["enforcementLevel", ...Object.keys(allConfigProperties(meta))];
+        for (const problem of unknownConfigKeys(meta.name, valid, { [key]: true })) {
+            const id = `${meta.name}\u0000${key}`;
+            if (toldConfigKeys.has(id)) continue;
+            toldConfigKeys.add(id);
+            write(`vpce-guard: config error: ${problem.text}; it is ignored, so the policy runs without it\n`);
+        }
+    }
+}
+
+/** Writes an applied exemption on the pack's stdout (`pulumi preview` shows it; `vpce-guard check` lists it). */
+export function recordExemption(record: ExemptionRecord, write: (line: string) => void = (l) => process.stdout.write(l)): void {
+    try {
+        write(`${formatExemptionRecord(record)}\n`);
+    } catch {
+        // Recording is best effort: never fail a policy over its output stream.
+    }
+}
+
+/** Appends a note (an expired exemption, a tag not honoured) to each violation's message. */
+export function withNote<V extends Violation>(violations: V[], note: string | undefined): V[] {
+    return note === undefined ? violations : violations.map((v) => ({ ...v, message: `${v.message} ${note}` }));
 }
 
 /** The not-applicable reason given instead of an exception that escaped a rule. */
@@ -208,17 +262,74 @@ export interface DocumentRule<M extends Record<string, string>, C extends Record
      * syntax error, or wrong type. Returns a not-applicable reason, or nothing.
      */
     check(input: Extract<EndpointPolicyInput, { status: "parsed" | "syntax-error" | "wrong-type" }>, config: C, findings: Findings<M>): string | void;
+    /**
+     * The mechanical fix, at enforcement level `remediate`: edits to a parsed document that keep
+     * what its author meant. Only the edited values change; the rest of the text stays as written.
+     */
+    remediate?(document: unknown, config: C): JsonEdit[];
+}
+
+/** Which resource a verdict is about, for exemptions: its URN, name and Pulumi parent. */
+export interface ResourceIdentity {
+    urn?: string;
+    name?: string;
+    parent?: string;
 }
 
 export type DocumentPolicy = ResourceValidationPolicy & {
     /** The verdict for one resource's inputs; what the policy reports through the framework. */
-    evaluate(type: string, props: unknown, config?: unknown): ResourceVerdict;
+    evaluate(type: string, props: unknown, config?: unknown, resource?: ResourceIdentity): ResourceVerdict;
+    /** The remediated inputs, or undefined when there is nothing to fix (or the resource is exempt). */
+    remediate?(type: string, props: unknown, config?: unknown, resource?: ResourceIdentity): Record<string, unknown> | undefined;
 };
+
+/** The plain inputs behind the framework's proxies (Remediate wraps them twice: unknowns, then secrets). */
+export function plainInputs(props: unknown): Record<string, unknown> {
+    return unwrapProps(unwrapProps(props));
+}
+
+/** Whether an exemption applies to the resource (a remediation leaves an exempted resource alone). */
+export function isExempt(meta: PolicyMetadata, config: ExemptionConfig, subject: () => ExemptionSubject): boolean {
+    const none = (!Array.isArray(config.exemptions) || config.exemptions.length === 0) && !config.allowTagExemptions;
+    return !none && decideExemption(meta.name, subject(), config.exemptions, config.allowTagExemptions).applied !== undefined;
+}
+
+const endpointPolicyType = "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy";
+
+/** The type token of a URN (the last of its `$`-joined parent types). */
+function typeOfUrn(urn: string): string {
+    const types = urn.split("::")[2] ?? "";
+    return types.slice(types.lastIndexOf("$") + 1);
+}
+
+/**
+ * A resource as exemptions see it in Analyze. A VpcEndpointPolicy has no tags and follows its
+ * endpoint's; Analyze carries no dependencies, so the endpoint is known here only as its Pulumi parent.
+ */
+export function analyzedSubject(type: string, props: unknown, resource: ResourceIdentity = {}): ExemptionSubject {
+    const urn = resource.urn ?? "";
+    let tags = unwrapProps(props).tags;
+    if (type === endpointPolicyType && resource.parent && roleOf(typeOfUrn(resource.parent)) === "endpoint") {
+        tags = rememberedInputs(resource.parent)?.tags;
+    }
+    return { urn, name: resource.name ?? nameOfUrn(urn), type, tags };
+}
+
+/** The verdict after exemptions: violations of an exempted resource become its not-applicable reason. */
+export function applyExemption(meta: PolicyMetadata, verdict: ResourceVerdict, config: ExemptionConfig, subject: () => ExemptionSubject): ResourceVerdict {
+    if (verdict.violations.length === 0) return verdict;
+    const decision = decideExemption(meta.name, subject(), config.exemptions, config.allowTagExemptions);
+    if (decision.applied !== undefined) {
+        return { violations: [], notApplicable: exemptionReason(decision.applied), exempted: { ...decision.applied, suppressed: verdict.violations.length } };
+    }
+    return decision.note === undefined ? verdict : { ...verdict, violations: withNote(verdict.violations, decision.note) };
+}
 
 export function endpointDocumentPolicy<M extends Record<string, string>, C extends Record<string, unknown>>(
     rule: DocumentRule<M, C>,
 ): DocumentPolicy {
-    const evaluate = (type: string, props: unknown, rawConfig?: unknown): ResourceVerdict => {
+    const properties = allConfigProperties(rule.meta);
+    const evaluate = (type: string, props: unknown, rawConfig?: unknown, resource?: ResourceIdentity): ResourceVerdict => {
         try {
             const input = readEndpointPolicy(type, props);
             switch (input.status) {
@@ -230,25 +341,51 @@ export function endpointDocumentPolicy<M extends Record<string, string>, C exten
                     return { violations: [], notApplicable: `${input.property} is not known until the update; the policy is checked then` };
             }
             const findings = new Findings(rule.messages);
-            const reason = rule.check(input, readConfig<C>(rule.meta.configProperties, rawConfig), findings);
-            return reason ? { violations: [], notApplicable: reason } : { violations: findings.result() };
+            const config = readConfig<C & ExemptionConfig>(properties, rawConfig);
+            const reason = rule.check(input, config, findings);
+            if (reason) return { violations: [], notApplicable: reason };
+            return applyExemption(rule.meta, { violations: findings.result() }, config, () => analyzedSubject(type, props, resource));
         } catch (e) {
             return { violations: [], notApplicable: internalErrorNote(e) };
+        }
+    };
+    const fix = rule.remediate;
+    const remediate = fix === undefined ? undefined : (type: string, props: unknown, rawConfig?: unknown, resource?: ResourceIdentity): Record<string, unknown> | undefined => {
+        try {
+            const plain = plainInputs(props);
+            const input = readEndpointPolicy(type, plain);
+            // A document with duplicate keys is ambiguous to edit: vpce-policy-json reports it.
+            if (input.status !== "parsed" || input.duplicateKeys.length > 0) return undefined;
+            const config = readConfig<C & ExemptionConfig>(properties, rawConfig);
+            if (isExempt(rule.meta, config, () => analyzedSubject(type, plain, resource))) return undefined;
+            const edits = fix(input.document, config);
+            if (edits.length === 0) return undefined;
+            const value = input.text !== undefined ? editJsonText(input.text, edits) : editJsonValue(input.document, edits);
+            return { ...plain, [input.property]: value };
+        } catch {
+            return undefined; // no fix is better than a failed preview
         }
     };
     return {
         ...policyFields(rule.meta),
         evaluate,
+        ...(remediate !== undefined ? {
+            remediate,
+            remediateResource: (args: ResourceValidationArgs) => remediate(args.type, args.props, args.getConfig(), { urn: args.urn, name: args.name, parent: args.opts?.parent }),
+        } : {}),
         validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
             let verdict: ResourceVerdict;
             try {
                 // Only what a stack rule can read: a stack of 10,000 resources with a few endpoints keeps a few hundred.
                 if (roleOf(args.type) !== undefined) rememberInputs(args.urn, args.props);
-                verdict = evaluate(args.type, args.props, args.getConfig());
+                const config = args.getConfig();
+                tellUnknownConfigKeys(rule.meta, config);
+                verdict = evaluate(args.type, args.props, config, { urn: args.urn, name: args.name, parent: args.opts?.parent });
             } catch (e) {
                 verdict = { violations: [], notApplicable: internalErrorNote(e) };
             }
             for (const v of verdict.violations) reportViolation(v.message);
+            if (verdict.exempted !== undefined) recordExemption({ policy: rule.meta.name, urn: args.urn, ...verdict.exempted });
             // Outside the try: the framework signals not-applicable by throwing its own error.
             if (verdict.notApplicable !== undefined && verdict.violations.length === 0) signalNotApplicable(args, verdict.notApplicable);
         },

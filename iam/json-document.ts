@@ -2,7 +2,7 @@
 // positions for every error and every duplicate key. Parsing is done by jsonc-parser; this module
 // turns its syntax tree into plain values and adds what it does not report.
 
-import { parseTree, printParseErrorCode, type Node, type ParseError } from "jsonc-parser";
+import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from "jsonc-parser";
 
 export interface TextPosition {
     /** 1-based. */
@@ -215,4 +215,46 @@ function toValue(node: Node, path: string, at: (offset: number) => TextPosition,
         default:
             return node.value;
     }
+}
+
+/** A change to a JSON document: the value at `path` (keys and array indexes) becomes `value`. */
+export interface JsonEdit {
+    path: (string | number)[];
+    value: unknown;
+}
+
+/** A value as written in a fix: compact JSON with a space after `:` and `,` inside objects and lists. */
+function writeValue(value: unknown): string {
+    if (Array.isArray(value)) return `[${value.map(writeValue).join(", ")}]`;
+    if (value !== null && typeof value === "object") return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${writeValue(v)}`).join(", ")}}`;
+    return JSON.stringify(value);
+}
+
+/**
+ * Replaces existing values of JSON text, touching only their characters: the author's layout, key
+ * order and everything else stay as written. An edit whose path is not in the text is skipped.
+ */
+export function editJsonText(text: string, edits: readonly JsonEdit[]): string {
+    const tree = parseTree(text);
+    if (tree === undefined) return text;
+    const spans = edits
+        .map((e) => ({ node: findNodeAtLocation(tree, e.path), value: e.value }))
+        .filter((s): s is { node: Node; value: unknown } => s.node !== undefined)
+        .sort((a, b) => b.node.offset - a.node.offset);
+    let out = text;
+    for (const { node, value } of spans) out = out.slice(0, node.offset) + writeValue(value) + out.slice(node.offset + node.length);
+    return out;
+}
+
+/** Applies edits to a document object, returning a changed copy. */
+export function editJsonValue(document: unknown, edits: readonly JsonEdit[]): unknown {
+    const copy = structuredClone(document);
+    for (const e of edits) {
+        if (e.path.length === 0) return structuredClone(e.value);
+        let at: unknown = copy;
+        for (const step of e.path.slice(0, -1)) at = at !== null && typeof at === "object" ? (at as Record<string | number, unknown>)[step] : undefined;
+        if (at === null || typeof at !== "object") continue;
+        (at as Record<string | number, unknown>)[e.path[e.path.length - 1]] = structuredClone(e.value);
+    }
+    return copy;
 }

@@ -9,7 +9,7 @@ import {
 import {
     admitsTcp, anyOf, describeRule, describeTraffic, Unknown, type PeerMatcher, type RuleList, type Tri,
 } from "../network/security-group-rules";
-import { interfacePortRequirement } from "../stack/service-catalogue";
+import { interfacePortRequirement, serviceKeyPattern } from "../stack/service-catalogue";
 import type { StackNode } from "../stack/stack-graph";
 import { stackPolicy } from "../framework/stack-rule";
 import { describeEndpoint, vpcEndpoints } from "../stack/vpc-endpoint";
@@ -36,7 +36,8 @@ export const vpceEndpointIngress = stackPolicy<typeof messages, VpceEndpointIngr
         configProperties: {
             ports: {
                 type: "object",
-                additionalProperties: { type: "array", items: { type: "integer", minimum: 0, maximum: 65535 }, minItems: 1 },
+                patternProperties: { [serviceKeyPattern]: { type: "array", items: { type: "integer", minimum: 0, maximum: 65535 }, minItems: 1 } },
+                additionalProperties: false,
                 default: {},
                 description: "Service-name suffix (or full service name) → the TCP ports its interface endpoint must admit (every one listed), e.g. {\"cassandra\": [9142], \"vpce-svc-0123456789abcdef0\": [8443]}. Without an entry: the pack's table of AWS-documented ports (443; any of 25, 465, 587, 2465, 2587 for email-smtp; 9142 for cassandra; 22 for transfer.server; any of 8883, 443, 8443 for iot.data); customer services are skipped.",
             },

@@ -5,7 +5,7 @@ import { coversIpv4World, ipv4World, unionCovers, type Cidr } from "../network/c
 import { quote, truncate } from "../iam/policy-document";
 import { groupRules, groupsInVpc, vpcOf } from "../network/security-group-links";
 import { admitsTcp, hasRules, ruleOpensTcpPort, type PeerMatcher, type PeerSite, type RuleList, type Tri } from "../network/security-group-rules";
-import { interfacePorts } from "../stack/service-catalogue";
+import { interfacePorts, serviceKeyPattern } from "../stack/service-catalogue";
 import type { StackGraph, StackNode } from "../stack/stack-graph";
 import { stackPolicy } from "../framework/stack-rule";
 import { isUnknown } from "../values/unknown-values";
@@ -31,13 +31,15 @@ export const vpceGatewayEgress = stackPolicy<typeof messages, VpceGatewayEgressC
         configProperties: {
             ports: {
                 type: "object",
-                additionalProperties: { type: "array", items: { type: "integer", minimum: 0, maximum: 65535 }, minItems: 1 },
+                patternProperties: { [serviceKeyPattern]: { type: "array", items: { type: "integer", minimum: 0, maximum: 65535 }, minItems: 1 } },
+                additionalProperties: false,
                 default: {},
                 description: "Service-name suffix (or full service name) → the TCP ports the groups must reach it on. Without an entry: 443.",
             },
             prefixListIds: {
                 type: "object",
-                additionalProperties: { type: "string", pattern: "^pl-[0-9a-f]+$" },
+                patternProperties: { [serviceKeyPattern]: { type: "string", pattern: "^pl-[0-9a-f]+$" } },
+                additionalProperties: false,
                 default: {},
                 description: "Service name → its managed prefix list ID in your Region, e.g. {\"com.amazonaws.eu-west-1.s3\": \"pl-6da54004\"}; an egress rule to that ID counts as reaching the endpoint.",
             },

@@ -3,7 +3,8 @@
 import { describeType } from "../stack/endpoint-policy";
 import { judgeEachStatement } from "../framework/document-statements";
 import { principalTypes, readPrincipal, type PrincipalShapeProblem } from "../iam/principal";
-import { quote, type PolicyStatement } from "../iam/policy-document";
+import { isJsonObject, quote, type PolicyStatement } from "../iam/policy-document";
+import type { JsonEdit } from "../iam/json-document";
 import { endpointDocumentPolicy, type MessageData } from "../framework/rule";
 
 const messages = {
@@ -27,7 +28,7 @@ export const vpcePolicyPrincipal = endpointDocumentPolicy<typeof messages, Recor
         description: "Every statement of the VPC endpoint policy has a Principal or NotPrincipal; Principal is \"*\" or an object whose keys are AWS, Service, Federated or CanonicalUser, each holding a string or a list of strings (a bare ARN is not accepted); NotPrincipal appears only in Deny statements.",
         enforcementLevel: "mandatory",
         severity: "high",
-        remediationSteps: "Give every statement \"Principal\": \"*\" and restrict who may use the endpoint with conditions (aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalOrgID), or list principals by type: {\"AWS\": [\"arn:aws:iam::111122223333:role/app\"]}. Replace NotPrincipal in Allow statements with an explicit Principal. Gateway endpoints accept only \"*\".",
+        remediationSteps: "At enforcement level `remediate`, a bare principal string (an IAM ARN or account ID, a service principal, a SAML/OIDC provider) or a list of them is put in an object by type: \"arn:aws:iam::111122223333:role/app\" becomes {\"AWS\": \"arn:aws:iam::111122223333:role/app\"}. Otherwise: give every statement \"Principal\": \"*\" and restrict who may use the endpoint with conditions (aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalOrgID), or list principals by type: {\"AWS\": [\"arn:aws:iam::111122223333:role/app\"]}. Replace NotPrincipal in Allow statements with an explicit Principal. Gateway endpoints accept only \"*\".",
         configProperties: {},
     },
     messages,
@@ -37,7 +38,46 @@ export const vpcePolicyPrincipal = endpointDocumentPolicy<typeof messages, Recor
             if (problem) findings.report(problem.id, { statement: statement.label, ...problem.data });
         });
     },
+    remediate(document) {
+        if (!isJsonObject(document)) return [];
+        const statements = document.Statement;
+        const edits: JsonEdit[] = [];
+        const fixStatement = (s: unknown, path: (string | number)[]) => {
+            if (!isJsonObject(s)) return;
+            for (const element of ["Principal", "NotPrincipal"] as const) {
+                const fixed = Object.hasOwn(s, element) ? principalObject(s[element]) : undefined;
+                if (fixed !== undefined) edits.push({ path: [...path, element], value: fixed });
+            }
+        };
+        if (Array.isArray(statements)) statements.forEach((s, i) => fixStatement(s, ["Statement", i]));
+        else fixStatement(statements, ["Statement"]);
+        return edits;
+    },
 });
+
+/** The principal type a bare string names, when it is unmistakable; undefined otherwise. */
+function principalTypeOf(value: string): "AWS" | "Service" | "Federated" | undefined {
+    if (/^arn:aws[a-z-]*:iam::\d{12}:(saml-provider|oidc-provider)\//.test(value) || value === "cognito-identity.amazonaws.com") return "Federated";
+    if (/^[a-z0-9][a-z0-9.-]*\.amazonaws\.com(\.cn)?$/.test(value)) return "Service";
+    if (/^\d{12}$/.test(value) || /^arn:aws[a-z-]*:(iam|sts)::\d{12}:\S+$/.test(value)) return "AWS";
+    return undefined;
+}
+
+/**
+ * A bare principal (or a list of them) in the object form IAM requires, grouped by type, keeping a
+ * single string a string; undefined when it is not bare or any entry is not unmistakable.
+ */
+function principalObject(value: unknown): Record<string, string | string[]> | undefined {
+    const entries = typeof value === "string" ? (value === "*" ? [] : [value]) : Array.isArray(value) && value.length > 0 ? value : [];
+    if (entries.length === 0 || !entries.every((e): e is string => typeof e === "string")) return undefined;
+    const byType = new Map<string, string[]>();
+    for (const e of entries) {
+        const type = principalTypeOf(e);
+        if (type === undefined) return undefined;
+        byType.set(type, [...(byType.get(type) ?? []), e]);
+    }
+    return Object.fromEntries([...byType].map(([type, list]) => [type, typeof value === "string" ? list[0] : list]));
+}
 
 /** The statement's first principal problem: one violation per statement. */
 function firstProblem(statement: PolicyStatement): { id: MessageId; data: MessageData } | undefined {

@@ -3,7 +3,7 @@
 
 import { globMatcher, iamActionsOf, loadedActionPatternMatches, splitAction } from "../iam/actions";
 import { quote, statementsOf, stringList, type PolicyStatement } from "../iam/policy-document";
-import { crossServiceActions, iamPrefixesFor } from "../stack/service-catalogue";
+import { crossServiceActions, iamPrefixesFor, serviceKeyPattern } from "../stack/service-catalogue";
 import { stackPolicy, type StackFindings } from "../framework/stack-rule";
 import { isAwsServiceEndpoint, vpcEndpoints, writtenPolicies, type AttachedPolicy } from "../stack/vpc-endpoint";
 
@@ -34,7 +34,8 @@ export const vpcePolicyServiceActions = stackPolicy<Messages, VpcePolicyServiceA
         configProperties: {
             extraPrefixes: {
                 type: "object",
-                additionalProperties: { type: "array", items: { type: "string" } },
+                patternProperties: { [serviceKeyPattern]: { type: "array", items: { type: "string" } } },
+                additionalProperties: false,
                 default: {},
                 description: "Service-name suffix → additional IAM service prefixes allowed in its endpoints' policies, e.g. {\"execute-api\": [\"apigateway\"]}.",
             },

@@ -3,7 +3,8 @@
 
 import { quote } from "../iam/policy-document";
 import { vpcOf } from "../network/security-group-links";
-import { suffixListed } from "../stack/service-catalogue";
+import { parseServiceName, suffixListed } from "../stack/service-catalogue";
+import { roleOf } from "../stack/roles";
 import type { StackNode } from "../stack/stack-graph";
 import { stackPolicy } from "../framework/stack-rule";
 import { describeEndpoint, vpcEndpoints } from "../stack/vpc-endpoint";
@@ -30,7 +31,7 @@ export const vpcePrivateDns = stackPolicy<typeof messages, VpcePrivateDnsConfig>
         description: "An Interface endpoint to an AWS service sets privateDnsEnabled: true, so the service's default hostname resolves to the endpoint, and its VPC (when in the stack) has enableDnsSupport and enableDnsHostnames true, which private DNS needs.",
         enforcementLevel: "advisory",
         severity: "low",
-        remediationSteps: "Set `privateDnsEnabled: true` on the interface endpoint, and `enableDnsSupport: true` and `enableDnsHostnames: true` on its VPC (enableDnsHostnames defaults to false). If clients deliberately use the endpoint-specific DNS names, list the service's suffix under `exemptServices`.",
+        remediationSteps: "At enforcement level `remediate`, an Interface endpoint to an AWS service that does not set `privateDnsEnabled` gets `privateDnsEnabled: true` (an explicit `false` is left as written); what remains is reported as mandatory. Otherwise: set `privateDnsEnabled: true` on the interface endpoint, and `enableDnsSupport: true` and `enableDnsHostnames: true` on its VPC (enableDnsHostnames defaults to false). If clients deliberately use the endpoint-specific DNS names, list the service's suffix under `exemptServices`.",
         configProperties: {
             exemptServices: {
                 type: "array",
@@ -70,5 +71,11 @@ export const vpcePrivateDns = stackPolicy<typeof messages, VpcePrivateDnsConfig>
             }
         }
         return undefined;
+    },
+    remediate(type, inputs, config) {
+        if (roleOf(type) !== "endpoint" || inputs.vpcEndpointType !== "Interface" || Object.hasOwn(inputs, "privateDnsEnabled")) return undefined;
+        const service = parseServiceName(inputs.serviceName);
+        if (service === undefined || service.customer || suffixListed(service.suffix, config.exemptServices)) return undefined;
+        return { privateDnsEnabled: true };
     },
 });

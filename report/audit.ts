@@ -1,7 +1,7 @@
 // The result of an offline audit (`vpce-guard check`), as one model: the JSON report is this object
 // as it stands, and the text and SARIF reports are renderings of it. Pure.
 
-import type { AnalyzerDescription, Diagnostic, EnforcementLevel, NotApplicable, PolicyDescription, ReconciledPolicyConfig } from "../engine/types";
+import type { AnalyzerDescription, Diagnostic, EnforcementLevel, NotApplicable, PolicyDescription, ReconciledPolicyConfig, Remediation } from "../engine/types";
 import { createHash } from "crypto";
 import * as path from "path";
 import type { SecretCounts, StackDocument, StackDocumentKind } from "../state/stack-files";
@@ -51,7 +51,49 @@ export interface AuditStack {
     violations: AuditViolation[];
     /** Policies that had nothing to say, counted by reason. */
     notApplicable: AuditNotApplicable[];
+    /** Exemptions that suppressed violations, in stack order (by resource), then policy. */
+    exemptions: AuditExemption[];
+    /** Remediations policies at level `remediate` offer, reported and not applied (as `pulumi policy analyze` does). */
+    remediations: AuditRemediation[];
     summary: LevelCounts;
+}
+
+export interface AuditRemediation {
+    policyPack: string;
+    policy: string;
+    urn: string;
+    resourceType: string;
+    resourceName: string;
+    line?: number;
+    /** The top-level inputs the remediation would change, and their values after it. */
+    changes: Record<string, unknown>;
+}
+
+/** An exemption the pack applied: the resource, the policy, how it was exempted and why. */
+export interface AuditExemption {
+    policyPack: string;
+    policy: string;
+    urn: string;
+    resourceType: string;
+    resourceName: string;
+    line?: number;
+    /** `config`: the policy's `exemptions`; `tag`: the resource's `vpce-guard:exempt` tag. */
+    kind: "config" | "tag";
+    reason: string;
+    /** `YYYY-MM-DD`, the last day a config exemption applies. */
+    expires?: string;
+    /** Violations it suppressed. */
+    suppressed: number;
+}
+
+/** An exemption as a pack reports it (vpce-guard writes one line per exemption on its stdout). */
+export interface PackExemption {
+    policy: string;
+    urn: string;
+    kind: "config" | "tag";
+    reason: string;
+    expires?: string;
+    suppressed: number;
 }
 
 /** One violation in the report: a diagnostic's `urn`, `severity` and `phase`, with its pack, policy, resource and specific message. */
@@ -120,6 +162,10 @@ export interface PackRun {
     configured: Record<string, ReconciledPolicyConfig>;
     diagnostics: Diagnostic[];
     notApplicable: NotApplicable[];
+    /** Exemptions the pack applied. */
+    exemptions?: PackExemption[];
+    /** Remediations the pack offered (not applied). */
+    remediations?: Remediation[];
 }
 
 export interface StackRun {
@@ -199,7 +245,16 @@ function auditStack(run: StackRun, options: AuditOptions): AuditStack {
     const notApplicable = new Map<string, AuditNotApplicable>();
     const name = stackName(document);
     let baselined = 0;
+    const exemptions: AuditExemption[] = [];
+    const seenExemptions = new Set<string>();
     for (const pack of run.packs) {
+        for (const e of pack.exemptions ?? []) {
+            if (options.selectPolicy && !options.selectPolicy(e.policy)) continue;
+            const key = JSON.stringify([pack.info.name, e.policy, e.urn]);
+            if (seenExemptions.has(key)) continue;
+            seenExemptions.add(key);
+            exemptions.push(auditExemption(e, pack, document));
+        }
         for (const d of pack.diagnostics) {
             if (options.selectPolicy && !options.selectPolicy(d.policyName)) continue;
             const v = auditViolation(d, pack, document, name, options.sourceRoot);
@@ -239,9 +294,50 @@ function auditStack(run: StackRun, options: AuditOptions): AuditStack {
         violations: sorted,
         notApplicable: [...notApplicable.values()].sort((a, b) =>
             a.policyPack.localeCompare(b.policyPack) || a.policy.localeCompare(b.policy) || a.reason.localeCompare(b.reason)),
-        summary: { ...countLevels(sorted, document.resources.length), baselined },
+        exemptions: exemptions
+            .map((e, i) => ({ e, i }))
+            .sort((a, b) => position(a.e.urn) - position(b.e.urn) || a.e.urn.localeCompare(b.e.urn) || a.e.policyPack.localeCompare(b.e.policyPack) || a.e.policy.localeCompare(b.e.policy) || a.i - b.i)
+            .map(({ e }) => e),
+        remediations: run.packs
+            .flatMap((pack) => (pack.remediations ?? []).filter((r) => r.properties !== undefined && r.changed.length > 0).map((r) => auditRemediation(r, pack, document)))
+            .map((r, i) => ({ r, i }))
+            .sort((a, b) => position(a.r.urn) - position(b.r.urn) || a.r.urn.localeCompare(b.r.urn) || a.i - b.i)
+            .map(({ r }) => r),
+        summary: { ...countLevels(sorted, document.resources.length, exemptions), baselined },
     };
 }
+
+function auditRemediation(r: Remediation, pack: PackRun, document: StackDocument): AuditRemediation {
+    const { type, name } = describeUrn(r.urn);
+    const line = document.lines[r.urn];
+    return {
+        policyPack: r.policyPackName || pack.info.name,
+        policy: r.policyName,
+        urn: r.urn,
+        resourceType: type,
+        resourceName: name,
+        ...(line !== undefined ? { line } : {}),
+        changes: Object.fromEntries(r.changed.map((k) => [k, r.properties?.[k]])),
+    };
+}
+
+function auditExemption(e: PackExemption, pack: PackRun, document: StackDocument): AuditExemption {
+    const { type, name } = describeUrn(e.urn);
+    const line = document.lines[e.urn];
+    return {
+        policyPack: pack.info.name,
+        policy: e.policy,
+        urn: e.urn,
+        resourceType: type,
+        resourceName: name,
+        ...(line !== undefined ? { line } : {}),
+        kind: e.kind,
+        reason: e.reason,
+        ...(e.expires !== undefined ? { expires: e.expires } : {}),
+        suppressed: e.suppressed,
+    };
+}
+
 
 const endpointTypes = new Set(["aws:ec2/vpcEndpoint:VpcEndpoint", "aws-native:ec2:VpcEndpoint", "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy"]);
 
@@ -306,9 +402,13 @@ function auditViolation(d: Diagnostic, pack: PackRun, document: StackDocument, s
     };
 }
 
-export function countLevels(violations: readonly AuditViolation[], analysed: number): LevelCounts {
-    const resources = new Set(violations.map((v) => v.urn)).size;
-    const counts: LevelCounts = { mandatory: 0, advisory: 0, resources, passedResources: Math.max(0, analysed - resources), baselined: 0 };
+/** Counts by level; a resource passed when it has no violation and no exemption was applied to it. */
+export function countLevels(violations: readonly AuditViolation[], analysed: number, exemptions: readonly Pick<AuditExemption, "urn">[] = []): LevelCounts {
+    const flagged = new Set(violations.map((v) => v.urn));
+    const exempted = new Set(exemptions.map((e) => e.urn).filter((urn) => !flagged.has(urn)));
+    const counts: LevelCounts = {
+        mandatory: 0, advisory: 0, resources: flagged.size, passedResources: Math.max(0, analysed - flagged.size - exempted.size), baselined: 0,
+    };
     for (const v of violations) {
         if (v.enforcementLevel === "mandatory") counts.mandatory++;
         else if (v.enforcementLevel === "advisory") counts.advisory++;

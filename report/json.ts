@@ -17,6 +17,10 @@
 //                                   "severity"?, "urn", "resourceType", "resourceName", "line"?,
 //                                   "message", "phase": "analyze" | "analyzeStack" }],
 //                  "notApplicable": [{ "policyPack", "policy", "reason", "count" }],
+//                  "exemptions": [{ "policyPack", "policy", "urn", "resourceType", "resourceName", "line"?,
+//                                   "kind": "config" | "tag", "reason", "expires"?, "suppressed" }],
+//                  "remediations": [{ "policyPack", "policy", "urn", "resourceType", "resourceName", "line"?,
+//                                     "changes": { <input>: <value after the remediation> } }],
 //                  "summary": { "mandatory", "advisory", "resources" } }],
 //     "summary": { "stacks", "mandatory", "advisory", "resources", "analysedResources",
 //                  "violations", "passed" }

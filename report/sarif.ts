@@ -5,11 +5,12 @@
 // resource's line as physical location. What the reader noted about a file (secrets it could not
 // read, a partial preview) is a tool execution notification.
 
+import { createHash } from "crypto";
 import * as path from "path";
 import { pathToFileURL } from "url";
 import { stdinFile } from "../state/stack-files";
 import type { EnforcementLevel } from "../engine/types";
-import type { AuditPolicy, AuditPolicyPack, AuditReport, AuditStack, AuditViolation } from "./audit";
+import type { AuditExemption, AuditPolicy, AuditPolicyPack, AuditReport, AuditStack, AuditViolation } from "./audit";
 
 export const sarifSchema = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 
@@ -57,6 +58,9 @@ function run(report: AuditReport, pack: AuditPolicyPack, artifacts: Artifacts): 
     for (const stack of report.stacks) {
         for (const v of stack.violations) {
             if (v.policyPack === pack.name) results.push(result(v, stack, ruleIndex.get(v.policy), artifacts));
+        }
+        for (const e of stack.exemptions) {
+            if (e.policyPack === pack.name) results.push(suppressedResult(e, stack, ruleIndex.get(e.policy), pack, artifacts));
         }
     }
     const notifications = report.stacks.flatMap((stack) => stack.notes.map((note) => ({
@@ -140,6 +144,38 @@ function result(v: AuditViolation, stack: AuditStack, ruleIndex: number | undefi
             enforcementLevel: v.enforcementLevel,
             ...(v.severity !== undefined ? { severity: v.severity } : {}),
             phase: v.phase,
+        },
+    };
+}
+
+/**
+ * An exempted resource as a suppressed result: `external` for a config exemption (it lives in the
+ * policy config), `inSource` for a tag (it lives in the program), with the reason as justification.
+ */
+function suppressedResult(e: AuditExemption, stack: AuditStack, ruleIndex: number | undefined, pack: AuditPolicyPack, artifacts: Artifacts): Record<string, unknown> {
+    const level = pack.policies.find((p) => p.name === e.policy)?.enforcementLevel ?? "advisory";
+    const location: Record<string, unknown> = {
+        logicalLocations: [{ fullyQualifiedName: e.urn, name: e.resourceName, kind: "resource" }],
+    };
+    const artifact = artifacts.location(stack.file);
+    if (artifact) {
+        location.physicalLocation = { artifactLocation: artifact, ...(e.line !== undefined ? { region: { startLine: e.line } } : {}) };
+    }
+    const by = e.kind === "config" ? `a config exemption${e.expires !== undefined ? ` (until ${e.expires})` : ""}` : "its vpce-guard:exempt tag";
+    return {
+        ruleId: e.policy,
+        ...(ruleIndex !== undefined ? { ruleIndex } : {}),
+        level: sarifLevel(level),
+        message: { text: `${e.suppressed} violation(s) of ${e.policy} on this resource are suppressed by ${by}.` },
+        locations: [location],
+        suppressions: [{ kind: e.kind === "config" ? "external" : "inSource", status: "accepted", justification: e.reason }],
+        partialFingerprints: { "vpceGuardExemption/v1": createHash("sha256").update(JSON.stringify([stack.name, e.policyPack, e.policy, e.urn])).digest("hex").slice(0, 32) },
+        properties: {
+            stack: stack.name,
+            resourceType: e.resourceType,
+            exemptionKind: e.kind,
+            ...(e.expires !== undefined ? { expires: e.expires } : {}),
+            suppressedViolations: e.suppressed,
         },
     };
 }

@@ -48,6 +48,29 @@ function stackBlock(stack: AuditStack, packs: string, showPack: boolean, options
             for (const line of v.message.split("\n")) lines.push(`          ${line}`);
         }
     }
+    if (stack.exemptions.length > 0) {
+        lines.push("", "Exemptions applied:");
+        let urn: string | undefined;
+        for (const e of stack.exemptions) {
+            if (e.urn !== urn) {
+                urn = e.urn;
+                lines.push(`    ${e.resourceType ? `${e.resourceType}: ` : ""}${e.resourceName}${e.line !== undefined ? `  (line ${e.line})` : ""}`);
+            }
+            const by = e.kind === "config" ? `config exemption${e.expires !== undefined ? ` until ${e.expires}` : ""}` : "tag vpce-guard:exempt";
+            lines.push(`        - ${showPack ? `${e.policyPack}/` : ""}${e.policy}: ${by}, ${e.suppressed} violation(s) suppressed`);
+            lines.push(`          ${e.reason}`);
+        }
+    }
+    if (stack.remediations.length > 0) {
+        lines.push("", "Remediations (level remediate; not applied here, applied by pulumi preview/up):");
+        for (const r of stack.remediations) {
+            lines.push(`    ${r.resourceType ? `${r.resourceType}: ` : ""}${r.resourceName}${r.line !== undefined ? `  (line ${r.line})` : ""}`);
+            for (const [k, v] of Object.entries(r.changes)) {
+                const text = JSON.stringify(v) ?? "undefined";
+                lines.push(`        - ${showPack ? `${r.policyPack}/` : ""}${r.policy}: ${k} becomes ${text.length > 200 ? `${text.slice(0, 199)}…` : text}`);
+            }
+        }
+    }
     if (stack.notes.length > 0 && !options.quiet) {
         lines.push("", "Notes:");
         for (const note of stack.notes) lines.push(`    - ${note}`);
@@ -55,6 +78,7 @@ function stackBlock(stack: AuditStack, packs: string, showPack: boolean, options
     if (!options.quiet || stack.violations.length > 0) lines.push("");
     lines.push(`Summary: ${counts(stack.summary)}.`);
     const checked = [plural(stack.resourceCount, "resource"), `${stack.summary.passedResources} passed`];
+    if (stack.exemptions.length > 0) checked.push(`${plural(stack.exemptions.length, "exemption")} applied`);
     if (stack.summary.baselined > 0) checked.push(`${stack.summary.baselined} in the baseline`);
     lines.push(`Checked: ${checked.join(", ")}.`);
     return lines.join("\n");

@@ -67,6 +67,13 @@ export function partitionOf(service: ServiceName): string {
     return regionPartitions.find(([prefix]) => region.startsWith(prefix))?.[1] ?? "aws";
 }
 
+/**
+ * What a key of a config map keyed by service may look like (a suffix such as `ecr.dkr`, a full
+ * name, a `vpce-svc-…` ID): such maps use it as `patternProperties` with `additionalProperties:
+ * false`, so the engine refuses a key that cannot name a service.
+ */
+export const serviceKeyPattern = "^[A-Za-z0-9][A-Za-z0-9.-]*$";
+
 /** A config suffix as the catalogue compares it: lower case, without `-fips`. */
 export function normaliseSuffix(suffix: string): string {
     return suffix.trim().toLowerCase().split(".").map((l) => (l.endsWith("-fips") ? l.slice(0, -"-fips".length) : l)).join(".");

@@ -40,6 +40,30 @@ describe("vpce-guard check (the CLI)", function () {
             assert.match(r.stdout, /--policy-pack-config <file>/);
         });
 
+        it("a bare `vpce-guard` prints its usage; -v and --version print the package version", async function () {
+            const bare = await run([]);
+            assert.equal(bare.code, 0, bare.stderr);
+            assert.match(bare.stdout, /^Usage: vpce-guard check \[options\] <file>\.\.\./);
+            const version: string = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")).version;
+            for (const flag of ["-v", "--version"]) {
+                const r = await run([flag]);
+                assert.equal(r.code, 0, r.stderr);
+                assert.equal(r.stdout, `${version}\n`);
+            }
+        });
+
+        it("the package: an Apache-2.0 LICENSE file, and a package-lock.json whose root entry is package.json's (so npm install leaves it unchanged)", function () {
+            const license = fs.readFileSync(path.join(repoRoot, "LICENSE"), "utf8");
+            assert.match(license, /^\s*Apache License\s+Version 2\.0, January 2004/);
+            assert.match(license, /END OF TERMS AND CONDITIONS/);
+            const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8"));
+            assert.equal(pkg.license, "Apache-2.0");
+            const root = JSON.parse(fs.readFileSync(path.join(repoRoot, "package-lock.json"), "utf8")).packages[""];
+            for (const key of ["name", "version", "license", "bin", "dependencies", "devDependencies", "engines"]) {
+                assert.deepEqual(root[key], pkg[key], `package-lock.json packages[""].${key}`);
+            }
+        });
+
         it("refuses a bad command line with exit 2 and a pointer to --help", async function () {
             for (const [args, message] of [
                 [["check"], /no file given/],
@@ -242,6 +266,53 @@ describe("vpce-guard check (the CLI)", function () {
         });
     });
 
+    describe("exemptions", function () {
+        // The example export with a tag on ecr-api, and a config exempting sts by name.
+        let dir: string;
+        before(function () {
+            dir = fs.mkdtempSync(path.join(os.tmpdir(), "vpce-guard-exempt-"));
+            const state = JSON.parse(fs.readFileSync(path.join(repoRoot, exampleExport), "utf8"));
+            const ecr = state.deployment.resources.find((r: any) => r.urn.endsWith("::ecr-api"));
+            ecr.inputs.tags = { "vpce-guard:exempt": "vpce-policy-service-actions: the image pull role is fixed in ECR-7" };
+            fs.writeFileSync(path.join(dir, "dev.json"), JSON.stringify(state, null, 4));
+            fs.writeFileSync(path.join(dir, "exempt.json"), JSON.stringify({
+                "vpce-policy-explicit": { exemptions: [{ resources: ["sts"], reason: "STS keeps the default policy until TICKET-42", expires: "2999-06-30" }] },
+            }));
+        });
+        after(function () {
+            fs.rmSync(dir, { recursive: true, force: true });
+        });
+        const args = ["check", "dev.json", "--policy-pack-config", "exempt.json"];
+
+        it("text: the exempted violations are gone and listed under \"Exemptions applied\" with kind, reason and expiry", async function () {
+            const r = await run(args, { cwd: dir });
+            assert.equal(r.code, 1, r.stderr);
+            assert.doesNotMatch(r.stdout, /- \[advisory\] {2}vpce-policy-(explicit|service-actions)/);
+            assert.match(r.stdout, /Exemptions applied:\n {4}aws:ec2\/vpcEndpoint:VpcEndpoint: sts {2}\(line \d+\)\n {8}- vpce-policy-explicit: config exemption until 2999-06-30, 1 violation\(s\) suppressed\n {10}STS keeps the default policy until TICKET-42\n/);
+            assert.match(r.stdout, / {4}aws:ec2\/vpcEndpoint:VpcEndpoint: ecr-api {2}\(line \d+\)\n {8}- vpce-policy-service-actions: tag vpce-guard:exempt, 1 violation\(s\) suppressed\n {10}the image pull role is fixed in ECR-7\n/);
+            assert.match(r.stdout, /Summary: 1 mandatory violation\(s\) on 1 resource\(s\); 2 exemptions applied\.\n$/);
+        });
+
+        it("JSON: `exemptions` per stack, in file order", async function () {
+            const report = json(await run([...args, "--format", "json"], { cwd: dir }));
+            assert.deepEqual(report.stacks[0].exemptions.map((e: any) => [e.resourceName, e.policy, e.kind, e.reason, e.expires, e.suppressed]), [
+                ["sts", "vpce-policy-explicit", "config", "STS keeps the default policy until TICKET-42", "2999-06-30", 1],
+                ["ecr-api", "vpce-policy-service-actions", "tag", "the image pull role is fixed in ECR-7", undefined, 1],
+            ]);
+            assert.equal(report.summary.advisory, 0);
+        });
+
+        it("SARIF: a suppressed result per exemption, with its justification", async function () {
+            const sarif = json(await run([...args, "--format", "sarif"], { cwd: dir }));
+            const suppressed = sarif.runs[0].results.filter((r: any) => r.suppressions);
+            assert.deepEqual(suppressed.map((r: any) => [r.ruleId, r.locations[0].logicalLocations[0].name, r.suppressions]), [
+                ["vpce-policy-explicit", "sts", [{ kind: "external", status: "accepted", justification: "STS keeps the default policy until TICKET-42" }]],
+                ["vpce-policy-service-actions", "ecr-api", [{ kind: "inSource", status: "accepted", justification: "the image pull role is fixed in ECR-7" }]],
+            ]);
+            assert.equal(sarif.runs[0].results.filter((r: any) => !r.suppressions).length, 1);
+        });
+    });
+
     describe("exit code 2: unreadable or malformed input, invalid config", function () {
         it("a truncated file, with file:line:column", async function () {
             const lines = fs.readFileSync(path.join(fixtures, "truncated.export.json"), "utf8").split("\n").length;
@@ -265,6 +336,19 @@ describe("vpce-guard check (the CLI)", function () {
             const r = await run(["check", path.join(fixtures, "references.export.json")]);
             assert.equal(r.code, 1, r.stderr);
             assert.match(r.stdout, /1 mandatory, 2 advisory violation\(s\) on 3 resource\(s\)/);
+        });
+
+        it("a config key the policy does not have (misspelt), naming the nearest key", async function () {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vpce-guard-typo-"));
+            try {
+                fs.writeFileSync(path.join(dir, "typo.json"), JSON.stringify({ "vpce-policy-size": { enforcmentLevel: "disabled" }, "vpce-data-perimeter": { acountIds: ["111122223333"] } }));
+                const r = await run(["check", path.join(repoRoot, exampleExport), "--policy-pack-config", "typo.json"], { cwd: dir });
+                assertUserError(r, /invalid policy pack config typo\.json:\n/);
+                assert.match(r.stderr, /\n {2}vpce-data-perimeter: unknown config key "acountIds" \(did you mean "accountIds"\?\)\n/);
+                assert.match(r.stderr, /\n {2}vpce-policy-size: unknown config key "enforcmentLevel" \(did you mean "enforcementLevel"\?\)/);
+            } finally {
+                fs.rmSync(dir, { recursive: true, force: true });
+            }
         });
 
         it("a config value of the wrong type", async function () {

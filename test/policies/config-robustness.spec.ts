@@ -45,6 +45,11 @@ export function badValues(schema: Schema): unknown[] {
         if (extra !== null && typeof extra === "object") {
             for (const bad of badValues(extra as Schema)) out.push({ s3: bad });
         }
+        // A map keyed by service: bad values under a good key, and a key no service has.
+        for (const valueSchema of Object.values((schema.patternProperties ?? {}) as Record<string, Schema>)) {
+            for (const bad of badValues(valueSchema)) out.push({ s3: bad });
+        }
+        if (extra === false && schema.patternProperties !== undefined) out.push({ "not a service!": [] });
     }
     return out;
 }

@@ -77,7 +77,7 @@ describe("document rules through the engine", function () {
             assert.ok(info.remediationSteps && info.description, c.policy);
         }
         const perimeter = pack.info.policies.find((p) => p.name === "vpce-data-perimeter")!;
-        assert.deepStrictEqual(Object.keys(perimeter.configSchema?.properties ?? {}).sort(), ["accountIds", "allowServicePrincipals", "organizationIds", "requireResourcePerimeter"]);
+        assert.deepStrictEqual(Object.keys(perimeter.configSchema?.properties ?? {}).sort(), ["accountIds", "allowServicePrincipals", "allowTagExemptions", "exemptions", "organizationIds", "requireResourcePerimeter"]);
     });
 
     for (const c of cases) {

@@ -161,7 +161,9 @@ describe("vpce-endpoint-ingress", () => {
 
     it("declares its config with defaults", () => {
         const schema = vpceEndpointIngress.configSchema?.properties ?? {};
-        assert.deepStrictEqual(Object.keys(schema), ["ports", "allowWorldIngress"]);
+        assert.deepStrictEqual(Object.keys(schema), ["ports", "allowWorldIngress", "exemptions", "allowTagExemptions"]);
+        assert.strictEqual(schema.ports.additionalProperties, false);
+        assert.strictEqual(schema.allowTagExemptions.default, true);
         assert.deepStrictEqual(schema.ports.default, {});
         assert.strictEqual(schema.allowWorldIngress.default, false);
     });

@@ -100,7 +100,8 @@ describe("vpce-gateway-egress", () => {
 
     it("declares its config with defaults", () => {
         const schema = vpceGatewayEgress.configSchema?.properties ?? {};
-        assert.deepStrictEqual(Object.keys(schema), ["ports", "prefixListIds"]);
+        assert.deepStrictEqual(Object.keys(schema), ["ports", "prefixListIds", "exemptions", "allowTagExemptions"]);
+        assert.strictEqual(schema.prefixListIds.additionalProperties, false);
         assert.deepStrictEqual(schema.prefixListIds.default, {});
     });
 });

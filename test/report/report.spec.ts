@@ -166,7 +166,7 @@ describe("JSON report", function () {
         assert.equal(parsed.reportVersion, 1);
         assert.deepEqual(Object.keys(parsed), ["reportVersion", "tool", "policyPacks", "stacks", "summary"]);
         assert.deepEqual(Object.keys(parsed.stacks[0]), [
-            "name", "project", "stack", "file", "kind", "resourceCount", "pendingDeletes", "secrets", "notes", "violations", "notApplicable", "summary",
+            "name", "project", "stack", "file", "kind", "resourceCount", "pendingDeletes", "secrets", "notes", "violations", "notApplicable", "exemptions", "remediations", "summary",
         ]);
         assert.deepEqual(Object.keys(parsed.stacks[0].violations[0]), [
             "policyPack", "policyPackVersion", "policy", "enforcementLevel", "severity", "urn", "resourceType", "resourceName", "line", "message", "phase", "fingerprint",
