@@ -70,6 +70,13 @@ export interface AuditRemediation {
 }
 
 /** An exemption the pack applied: the resource, the policy, how it was exempted and why. */
+/** A place in the Pulumi program: the file relative to the repository (or absolute as recorded). */
+export interface ProgramSource {
+    file: string;
+    line: number;
+    column?: number;
+}
+
 export interface AuditExemption {
     policyPack: string;
     policy: string;
@@ -77,6 +84,8 @@ export interface AuditExemption {
     resourceType: string;
     resourceName: string;
     line?: number;
+    /** Where the program registered the resource, as for violations. */
+    source?: ProgramSource;
     /** `config`: the policy's `exemptions`; `tag`: the resource's `vpce-guard:exempt` tag. */
     kind: "config" | "tag";
     reason: string;
@@ -111,7 +120,7 @@ export interface AuditViolation extends Pick<Diagnostic, "urn" | "severity" | "p
      * Where the program registered the resource (its `sourcePosition`): the file relative to the
      * repository (the project-relative path under `--source-root`), or absolute as recorded.
      */
-    source?: { file: string; line: number; column?: number };
+    source?: ProgramSource;
     /** Stable across runs whatever lines moved: the stack, pack, policy, resource and message. */
     fingerprint: string;
     /** What is wrong and how to fix it (the policy's description is in `policyPacks[].policies[]`). */
@@ -253,7 +262,7 @@ function auditStack(run: StackRun, options: AuditOptions): AuditStack {
             const key = JSON.stringify([pack.info.name, e.policy, e.urn]);
             if (seenExemptions.has(key)) continue;
             seenExemptions.add(key);
-            exemptions.push(auditExemption(e, pack, document));
+            exemptions.push(auditExemption(e, pack, document, options.sourceRoot));
         }
         for (const d of pack.diagnostics) {
             if (options.selectPolicy && !options.selectPolicy(d.policyName)) continue;
@@ -321,9 +330,10 @@ function auditRemediation(r: Remediation, pack: PackRun, document: StackDocument
     };
 }
 
-function auditExemption(e: PackExemption, pack: PackRun, document: StackDocument): AuditExemption {
+function auditExemption(e: PackExemption, pack: PackRun, document: StackDocument, sourceRoot: string | undefined): AuditExemption {
     const { type, name } = describeUrn(e.urn);
     const line = document.lines[e.urn];
+    const source = programSource(document, e.urn, sourceRoot);
     return {
         policyPack: pack.info.name,
         policy: e.policy,
@@ -331,6 +341,7 @@ function auditExemption(e: PackExemption, pack: PackRun, document: StackDocument
         resourceType: type,
         resourceName: name,
         ...(line !== undefined ? { line } : {}),
+        ...(source ? { source } : {}),
         kind: e.kind,
         reason: e.reason,
         ...(e.expires !== undefined ? { expires: e.expires } : {}),
@@ -374,17 +385,23 @@ export function baselineKey(v: Pick<AuditViolation, "policyPack" | "policy" | "u
     return JSON.stringify([v.policyPack, v.policy, v.urn, v.fingerprint]);
 }
 
-function auditViolation(d: Diagnostic, pack: PackRun, document: StackDocument, stack: string, sourceRoot: string | undefined): AuditViolation {
-    const { type, name } = describeUrn(d.urn);
-    const line = document.lines[d.urn];
-    const position = document.sources[d.urn];
-    const message = specificMessage(d);
-    const policyPack = d.policyPackName || pack.info.name;
-    const source = position && {
+/** The resource's `sourcePosition`, its path prefixed with `--source-root` when project-relative. */
+function programSource(document: StackDocument, urn: string, sourceRoot: string | undefined): ProgramSource | undefined {
+    const position = document.sources[urn];
+    if (position === undefined) return undefined;
+    return {
         file: position.absolute || sourceRoot === undefined ? position.file : path.posix.join(sourceRoot.split(path.sep).join("/"), position.file),
         line: position.line,
         ...(position.column !== undefined ? { column: position.column } : {}),
     };
+}
+
+function auditViolation(d: Diagnostic, pack: PackRun, document: StackDocument, stack: string, sourceRoot: string | undefined): AuditViolation {
+    const { type, name } = describeUrn(d.urn);
+    const line = document.lines[d.urn];
+    const source = programSource(document, d.urn, sourceRoot);
+    const message = specificMessage(d);
+    const policyPack = d.policyPackName || pack.info.name;
     return {
         policyPack,
         policyPackVersion: pack.info.version,

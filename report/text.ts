@@ -2,7 +2,7 @@
 // them), what the reader noted about the file, and a summary line with counts per level.
 
 import { documentKindNames, plural } from "../state/stack-files";
-import type { AuditReport, AuditStack, LevelCounts } from "./audit";
+import type { AuditReport, AuditStack, LevelCounts, ProgramSource } from "./audit";
 
 export { describeUrn } from "./urn";
 
@@ -40,8 +40,7 @@ function stackBlock(stack: AuditStack, packs: string, showPack: boolean, options
         for (const v of stack.violations) {
             if (v.urn !== urn) {
                 urn = v.urn;
-                const at = v.source ? `  (${v.source.file}:${v.source.line})` : v.line !== undefined ? `  (line ${v.line} of ${stack.file})` : "";
-                lines.push(`    ${paint(ansi.bold, `${v.resourceType ? `${v.resourceType}: ` : ""}${v.resourceName}`)}${at}`);
+                lines.push(`    ${paint(ansi.bold, `${v.resourceType ? `${v.resourceType}: ` : ""}${v.resourceName}`)}${placeOf(v, stack)}`);
             }
             const level = paint(v.enforcementLevel === "mandatory" ? ansi.red : ansi.yellow, `[${v.enforcementLevel}]`);
             lines.push(`        - ${level}  ${showPack ? `${v.policyPack}/` : ""}${v.policy}`);
@@ -54,7 +53,7 @@ function stackBlock(stack: AuditStack, packs: string, showPack: boolean, options
         for (const e of stack.exemptions) {
             if (e.urn !== urn) {
                 urn = e.urn;
-                lines.push(`    ${e.resourceType ? `${e.resourceType}: ` : ""}${e.resourceName}${e.line !== undefined ? `  (line ${e.line})` : ""}`);
+                lines.push(`    ${e.resourceType ? `${e.resourceType}: ` : ""}${e.resourceName}${placeOf(e, stack)}`);
             }
             const by = e.kind === "config" ? `config exemption${e.expires !== undefined ? ` until ${e.expires}` : ""}` : "tag vpce-guard:exempt";
             lines.push(`        - ${showPack ? `${e.policyPack}/` : ""}${e.policy}: ${by}, ${e.suppressed} violation(s) suppressed`);
@@ -82,6 +81,11 @@ function stackBlock(stack: AuditStack, packs: string, showPack: boolean, options
     if (stack.summary.baselined > 0) checked.push(`${stack.summary.baselined} in the baseline`);
     lines.push(`Checked: ${checked.join(", ")}.`);
     return lines.join("\n");
+}
+
+/** Where a resource is: the program's line when the file records it, else the stack file's line. */
+function placeOf(r: { source?: ProgramSource; line?: number }, stack: AuditStack): string {
+    return r.source ? `  (${r.source.file}:${r.source.line})` : r.line !== undefined ? `  (line ${r.line} of ${stack.file})` : "";
 }
 
 /** `1 mandatory, 2 advisory violation(s) on 3 resource(s)`, or `0 violation(s) on 0 resource(s)`. */

@@ -288,9 +288,9 @@ describe("vpce-guard check (the CLI)", function () {
             const r = await run(args, { cwd: dir });
             assert.equal(r.code, 1, r.stderr);
             assert.doesNotMatch(r.stdout, /- \[advisory\] {2}vpce-policy-(explicit|service-actions)/);
-            assert.match(r.stdout, /Exemptions applied:\n {4}aws:ec2\/vpcEndpoint:VpcEndpoint: sts {2}\(line \d+\)\n {8}- vpce-policy-explicit: config exemption until 2999-06-30, 1 violation\(s\) suppressed\n {10}STS keeps the default policy until TICKET-42\n/);
-            assert.match(r.stdout, / {4}aws:ec2\/vpcEndpoint:VpcEndpoint: ecr-api {2}\(line \d+\)\n {8}- vpce-policy-service-actions: tag vpce-guard:exempt, 1 violation\(s\) suppressed\n {10}the image pull role is fixed in ECR-7\n/);
-            assert.match(r.stdout, /Summary: 1 mandatory violation\(s\) on 1 resource\(s\); 2 exemptions applied\.\n$/);
+            assert.match(r.stdout, /Exemptions applied:\n {4}aws:ec2\/vpcEndpoint:VpcEndpoint: sts {2}\(index\.ts:\d+\)\n {8}- vpce-policy-explicit: config exemption until 2999-06-30, 1 violation\(s\) suppressed\n {10}STS keeps the default policy until TICKET-42\n/);
+            assert.match(r.stdout, / {4}aws:ec2\/vpcEndpoint:VpcEndpoint: ecr-api {2}\(index\.ts:\d+\)\n {8}- vpce-policy-service-actions: tag vpce-guard:exempt, 1 violation\(s\) suppressed\n {10}the image pull role is fixed in ECR-7\n/);
+            assert.match(r.stdout, /Summary: 1 mandatory violation\(s\) on 1 resource\(s\)\.\nChecked: 9 resources, 6 passed, 2 exemptions applied\.\n$/);
         });
 
         it("JSON: `exemptions` per stack, in file order", async function () {
