@@ -338,7 +338,12 @@ export function endpointDocumentPolicy<M extends Record<string, string>, C exten
                 case "absent":
                     return { violations: [], notApplicable: `no endpoint policy set (${input.property} is empty or absent)` };
                 case "unknown":
-                    return { violations: [], notApplicable: `${input.property} is not known until the update; the policy is checked then` };
+                    return {
+                        violations: [],
+                        notApplicable: input.redacted
+                            ? `${input.property} is a secret that was not decrypted ("[secret]"); set PULUMI_CONFIG_PASSPHRASE to check it`
+                            : `${input.property} is not known until the update; the policy is checked then`,
+                    };
             }
             const findings = new Findings(rule.messages);
             const config = readConfig<C & ExemptionConfig>(properties, rawConfig);

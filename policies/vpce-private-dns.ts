@@ -2,12 +2,12 @@
 // the DNS attributes private DNS needs (SPEC rule 14).
 
 import { quote } from "../iam/policy-document";
-import { vpcOf } from "../network/security-group-links";
-import { parseServiceName, suffixListed } from "../stack/service-catalogue";
+import { sameVpc, vpcOf } from "../network/security-group-links";
+import { parseServiceName, privateDnsSupported, suffixListed } from "../stack/service-catalogue";
 import { roleOf } from "../stack/roles";
-import type { StackNode } from "../stack/stack-graph";
+import type { StackGraph, StackNode } from "../stack/stack-graph";
 import { stackPolicy } from "../framework/stack-rule";
-import { describeEndpoint, vpcEndpoints } from "../stack/vpc-endpoint";
+import { describeEndpoint, vpcEndpoints, type VpcEndpointView } from "../stack/vpc-endpoint";
 
 const messages = {
     privateDnsOff: "This {{endpoint}} has private DNS {{state}}, so the service's default hostname still resolves to its public addresses and clients bypass the endpoint. Set `privateDnsEnabled: true`, or list {{suffix}} in this policy's `exemptServices` if clients use the endpoint-specific names on purpose.",
@@ -43,13 +43,15 @@ export const vpcePrivateDns = stackPolicy<typeof messages, VpcePrivateDnsConfig>
     },
     messages,
     check(graph, config, findings) {
-        const endpoints = vpcEndpoints(graph).filter((v) => v.type === "Interface" && v.service !== undefined && !v.service.customer
-            && !suffixListed(v.service.suffix, config.exemptServices));
+        const all = vpcEndpoints(graph);
+        const endpoints = all.filter((v) => v.type === "Interface" && v.service !== undefined && !v.service.customer
+            && privateDnsSupported(v.service) && !suffixListed(v.service.suffix, config.exemptServices));
         if (endpoints.length === 0) return "the stack has no Interface endpoints to AWS services that need private DNS";
         const byVpc = new Map<StackNode, string[]>();
         for (const view of endpoints) {
             const privateDns = view.node.property("privateDnsEnabled");
-            if (privateDns.state === "absent" || (privateDns.state === "known" && privateDns.value !== true)) {
+            const off = privateDns.state === "absent" || (privateDns.state === "known" && privateDns.value !== true);
+            if (off && !(view.service?.suffix === "s3" && hasS3GatewayBeside(graph, all, view))) {
                 const state = privateDns.state === "absent" ? "off (privateDnsEnabled is not set and defaults to false)" : `off (privateDnsEnabled is ${quote(privateDns.value)})`;
                 findings.report(view.node.urn, "privateDnsOff", { endpoint: describeEndpoint(view), state, suffix: quote(view.service?.suffix ?? "") });
             }
@@ -75,7 +77,19 @@ export const vpcePrivateDns = stackPolicy<typeof messages, VpcePrivateDnsConfig>
     remediate(type, inputs, config) {
         if (roleOf(type) !== "endpoint" || inputs.vpcEndpointType !== "Interface" || Object.hasOwn(inputs, "privateDnsEnabled")) return undefined;
         const service = parseServiceName(inputs.serviceName);
-        if (service === undefined || service.customer || suffixListed(service.suffix, config.exemptServices)) return undefined;
+        if (service === undefined || service.customer || !privateDnsSupported(service) || service.suffix === "s3" || suffixListed(service.suffix, config.exemptServices)) return undefined;
         return { privateDnsEnabled: true };
     },
 });
+
+/**
+ * An S3 Interface endpoint without private DNS beside an S3 Gateway endpoint in the same VPC is a
+ * design AWS documents: the gateway serves the VPC, the interface endpoint's own DNS names serve
+ * on-premises clients (PrivateLink guide, "Gateway endpoints for Amazon S3" and
+ * `PrivateDnsOnlyForInboundResolverEndpoint`).
+ */
+function hasS3GatewayBeside(graph: StackGraph, all: readonly VpcEndpointView[], view: VpcEndpointView): boolean {
+    const place = vpcOf(graph.follow(view.node, "endpointVpc"));
+    return all.some((other) => other !== view && other.type === "Gateway" && other.service?.suffix === "s3"
+        && sameVpc(place, vpcOf(graph.follow(other.node, "endpointVpc"))) === true);
+}

@@ -33,7 +33,8 @@ export type EndpointPolicyInput =
     /** No policy set, or an empty string: not a document rule's business. */
     | { status: "absent"; property: string }
     /** Not known until the update runs (preview). */
-    | { status: "unknown"; property: string }
+    /** Not known yet (preview), or (`redacted`) a secret the offline audit could not decrypt. */
+    | { status: "unknown"; property: string; redacted?: true }
     /** The property holds something that cannot be a policy (a number, a list…). */
     | { status: "wrong-type"; property: string; found: string }
     | { status: "syntax-error"; property: string; text: string; error: JsonSyntaxError }
@@ -46,6 +47,9 @@ export type EndpointPolicyInput =
 const readings = new WeakMap<object, { type: string; text: string; input: EndpointPolicyInput }>();
 
 /** Reads the endpoint policy of a resource of `type` from its props (proxied or plain). Never throws. */
+/** What `pulumi policy analyze --file` (and `vpce-guard check` without a passphrase) sends for a secret it cannot decrypt. */
+export const redactedSecret = "[secret]";
+
 export function readEndpointPolicy(type: string, props: unknown): EndpointPolicyInput {
     const property = policyProperty[type];
     if (property === undefined) return { status: "not-a-carrier" };
@@ -53,6 +57,7 @@ export function readEndpointPolicy(type: string, props: unknown): EndpointPolicy
     const value = Object.hasOwn(plain, property) ? plain[property] : undefined;
     if (value === undefined || value === null || value === "") return { status: "absent", property };
     if (isUnknown(value)) return { status: "unknown", property };
+    if (value === redactedSecret) return { status: "unknown", property, redacted: true };
     if (typeof value === "string") {
         const kept = readings.get(plain);
         if (kept !== undefined && kept.type === type && kept.text === value) return kept.input;

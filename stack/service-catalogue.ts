@@ -118,6 +118,10 @@ const prefixTable: Readonly<Record<string, readonly string[]>> = {
     "streaming-rekognition": ["rekognition"],
     "iot.data": ["iot"],
     "iot.credentials": ["iot"],
+    // ECS vpc-endpoints.html: "The ecs-agent endpoint uses the ecs:poll API, and the ecs-telemetry
+    // endpoint uses the ecs:poll and ecs:StartTelemetrySession API".
+    "ecs-agent": ["ecs"],
+    "ecs-telemetry": ["ecs"],
     "airflow.api": ["airflow"],
     "airflow.env": ["airflow"],
     "airflow.ops": ["airflow"],
@@ -184,7 +188,30 @@ export const knownSupportedServices: readonly string[] = [
 export const knownUnsupportedServices: readonly string[] = [
     "appmesh-envoy-management", "apprunner.requests", "appstream.api", "appstream.streaming", "awsconnector",
     "transfer.server", "email-smtp",
+    // AWS IoT Core, "Using AWS IoT Core with interface VPC endpoints", Limitations: "VPC endpoint
+    // policies are not supported" for the data plane and the credential provider
+    // (https://docs.aws.amazon.com/iot/latest/developerguide/IoTCore-VPC.html).
+    "iot.data", "iot.credentials",
 ];
+
+/**
+ * FIPS endpoints documented not to take endpoint policies, by suffix: "VPC endpoint policies aren't
+ * supported for Federal Information Processing Standard (FIPS) SageMaker AI runtime endpoints"
+ * (https://docs.aws.amazon.com/sagemaker/latest/dg/interface-vpc-endpoint.html).
+ */
+const fipsUnsupportedServices: readonly string[] = ["sagemaker.runtime"];
+
+/**
+ * Interface endpoints documented not to support private DNS names: AWS IoT Core's data plane and
+ * credential provider ("Neither … supports private DNS names yet"; they need a private hosted zone,
+ * https://docs.aws.amazon.com/iot/latest/developerguide/IoTCore-VPC.html).
+ */
+const noPrivateDnsServices: readonly string[] = ["iot.data", "iot.credentials"];
+
+/** Whether AWS lets this Interface endpoint turn private DNS on (false only where AWS documents it). */
+export function privateDnsSupported(service: ServiceName): boolean {
+    return service.customer || !noPrivateDnsServices.includes(service.suffix);
+}
 
 export type PolicySupport = "supported" | "unsupported" | "unknown";
 
@@ -202,6 +229,7 @@ export function policySupport(service: ServiceName, overrides: PolicySupportOver
     if (service.customer) return "unknown";
     if (suffixListed(service.suffix, overrides.supportedServices)) return "supported";
     if (suffixListed(service.suffix, overrides.unsupportedServices)) return "unsupported";
+    if (service.fips && fipsUnsupportedServices.includes(service.suffix)) return "unsupported";
     if (knownSupportedServices.includes(service.suffix)) return "supported";
     if (knownUnsupportedServices.includes(service.suffix)) return "unsupported";
     return "unknown";

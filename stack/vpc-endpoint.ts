@@ -124,12 +124,8 @@ function canonicalType(value: string): string {
     return endpointTypes.find((t) => t.toLowerCase() === value.toLowerCase()) ?? value;
 }
 
-// `pulumi policy analyze` redacts secrets it cannot decrypt to this string.
-const redacted = "[secret]";
-
 /** The document `value`; `bag` is the props object it was read from, whose reading is cached with it. */
 function readDocument(node: StackNode, property: string, value: unknown, bag?: Readonly<Record<string, unknown>>): AttachedPolicy["input"] | undefined {
-    if (value === redacted) return { status: "unknown", property };
     const own = bag !== undefined && carrierProperty(node.type) === property && Object.hasOwn(bag, property) && bag[property] === value;
     const input = readEndpointPolicy(node.type, own ? bag : { [property]: value });
     return input.status === "absent" || input.status === "not-a-carrier" ? undefined : input;

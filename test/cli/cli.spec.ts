@@ -218,6 +218,22 @@ describe("vpce-guard check (the CLI)", function () {
         });
     });
 
+    describe("a secret endpoint policy the audit cannot decrypt", function () {
+        it("is \"[secret]\" to the pack, as with pulumi policy analyze --file, and no document policy reports it", async function () {
+            const exported = JSON.parse(fs.readFileSync(path.join(repoRoot, exampleExport), "utf8"));
+            const s3 = exported.deployment.resources.find((r: any) => r.urn.endsWith("::s3"));
+            const secret = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: "v1:AAAAAAAAAAAAAAAA:AAAAAAAAAAAAAAAAAAAAAAAA" };
+            s3.inputs.policy = secret;
+            s3.outputs.policy = secret;
+            const r = await run(["check", "-", "--format", "json"], { input: JSON.stringify(exported), env: { ...process.env, PULUMI_CONFIG_PASSPHRASE: "", PULUMI_CONFIG_PASSPHRASE_FILE: "" } });
+            const report = json(r);
+            const onS3 = report.stacks[0].violations.filter((v: any) => v.resourceName === "s3");
+            assert.deepEqual(onS3.map((v: any) => v.policy), [], r.stderr);
+            assert.ok(report.stacks[0].notApplicable.some((n: any) => n.policy === "vpce-policy-json" && /policy is a secret that was not decrypted/.test(n.reason)),
+                JSON.stringify(report.stacks[0].notApplicable));
+        });
+    });
+
     describe("report formats", function () {
         it("JSON: the documented shape on stdout", async function () {
             const r = await run(["check", exampleExport, "--format", "json"]);

@@ -168,6 +168,22 @@ const cases: DocumentedCase[] = [
         config: perimeterConfig,
         expect: [],
     },
+    {
+        source: "AWS IoT Core Developer Guide, \"Using AWS IoT Core with interface VPC endpoints\", Limitations (https://docs.aws.amazon.com/iot/latest/developerguide/IoTCore-VPC.html): the data plane and credential provider endpoints do not support private DNS names (\"make sure that Enable for this endpoint is not selected\")",
+        name: "an IoT Core data endpoint without private DNS is not reported",
+        policy: "vpce-private-dns",
+        stack: [vpc(), endpointGroup, interfaceEndpoint("iot", "iot.data", { securityGroupIds: [ref("endpoints")], privateDnsEnabled: false })],
+        expect: [],
+    },
+    {
+        source: "AWS PrivateLink guide, Amazon S3 interface endpoints beside a gateway endpoint; EC2 DnsOptionsSpecification PrivateDnsOnlyForInboundResolverEndpoint: \"routes traffic that originates from the VPC to the gateway endpoint and traffic that originates from on-premises to the interface endpoint\"",
+        name: "an S3 interface endpoint without private DNS beside the VPC's S3 gateway endpoint is not reported; alone it is",
+        policy: "vpce-private-dns",
+        stack: [vpc(), endpointGroup, gatewayEndpoint("s3-gw", "s3"), interfaceEndpoint("s3-if", "s3", { securityGroupIds: [ref("endpoints")], privateDnsEnabled: false }),
+            interfaceEndpoint("s3-alone", "s3", { securityGroupIds: [ref("endpoints")], privateDnsEnabled: false, vpcId: ref("other", "id") }),
+            { ...vpc(), name: "other", computed: { ...vpc().computed, id: "vpc-0other", vpcId: "vpc-0other" } }],
+        expect: [["s3-alone", /private DNS off/]],
+    },
 ];
 
 async function runStack(pack: PolicyPackProcess, stack: Stack, shape: Shape, config?: PolicyPackConfigFile): Promise<RunResult> {

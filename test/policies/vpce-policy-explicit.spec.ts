@@ -14,6 +14,7 @@ const valid: StackCase[] = [
     { name: "s3:* with a condition is not full access", stack: stackWith((s, v) => s.endpoint("s3", v, svc("s3"), { policy: allow("s3:*", { Condition: { StringEquals: { "aws:ResourceAccount": "111122223333" } } }) })) },
     { name: "every action on one bucket is not full access", stack: stackWith((s, v) => s.endpoint("s3", v, svc("s3"), { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: "*", Action: "*", Resource: "arn:aws:s3:::b/*" }] }) })) },
     { name: "another service's wildcard is not full access to this one", stack: stackWith((s, v) => s.endpoint("s3", v, svc("s3"), { policy: allow("dynamodb:*") })) },
+    { name: "the IoT Core credential provider, which takes no endpoint policy (IoTCore-VPC.html), needs none", stack: stackWith((s, v) => s.endpoint("iotc", v, svc("iot.credentials"), { vpcEndpointType: "Interface" })) },
     { name: "a service known to lack policy support needs none", stack: stackWith((s, v) => s.endpoint("smtp", v, svc("email-smtp"), { vpcEndpointType: "Interface" })) },
     { name: "a customer endpoint service needs none", stack: stackWith((s, v) => s.endpoint("partner", v, "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0", { vpcEndpointType: "Interface" })) },
     { name: "a GatewayLoadBalancer endpoint needs none", stack: stackWith((s, v) => s.endpoint("gwlb", v, "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0", { vpcEndpointType: "GatewayLoadBalancer" })) },

@@ -15,6 +15,7 @@ const valid: StackCase[] = [
     { name: "the full-access policy as AWS reads it back (Version 2008-10-17) on a customer service", stack: stackWith((s, v) => s.endpoint("partner", v, customer, { vpcEndpointType: "Interface", policy: awsDefaultPolicyText })) },
     { name: "no policy on a customer endpoint service", stack: stackWith((s, v) => s.endpoint("partner", v, customer, { vpcEndpointType: "Interface" })) },
     { name: "no policy on a service that does not support them", stack: stackWith((s, v) => s.endpoint("smtp", v, svc("email-smtp"), { vpcEndpointType: "Interface" })) },
+    { name: "a policy on the (non-FIPS) SageMaker runtime", stack: stackWith((s, v) => s.endpoint("smr", v, svc("sagemaker.runtime"), { vpcEndpointType: "Interface", policy: restrictive })) },
     { name: "a policy on a service the config declares supported", stack: stackWith((s, v) => s.endpoint("smtp", v, svc("email-smtp"), { vpcEndpointType: "Interface", policy: restrictive })), config: { supportedServices: ["email-smtp"] } },
     { name: "an unparseable policy on a customer service is vpce-policy-json's business", stack: stackWith((s, v) => s.endpoint("partner", v, customer, { vpcEndpointType: "Interface", policy: "{nope" })) },
     { name: "an inline policy not known yet is skipped (it may turn out empty)", stack: stackWith((s, v) => s.endpoint("gwlb", v, customer, { vpcEndpointType: "GatewayLoadBalancer", policy: { Statement: [{ Effect: "Allow", Principal: "*", Action: "*", Resource: ref(s.add(T.bucket, "b", {}), "arn") }] } })), shapes: ["preview"] },
@@ -34,6 +35,10 @@ const invalid: StackCase[] = [
     { name: "a full-access policy with a condition on a customer service is not full access", stack: stackWith((s, v) => s.endpoint("partner", v, customer, { vpcEndpointType: "Interface", policy: JSON.stringify({ Statement: [{ ...fullAccessPolicy.Statement[0], Condition: { StringEquals: { "aws:PrincipalAccount": "111122223333" } } }] }) })), expect: ["customerService@partner"] },
     { name: "a policy on email-smtp", stack: stackWith((s, v) => s.endpoint("smtp", v, svc("email-smtp"), { vpcEndpointType: "Interface", policy: full })), expect: ["unsupportedService@smtp"], says: ["add \"email-smtp\" to this policy's `supportedServices`"] },
     { name: "a standalone policy on a FIPS transfer.server endpoint", stack: stackWith((s, v) => s.standalone("tp", s.endpoint("tr", v, svc("transfer-fips.server"), { vpcEndpointType: "Interface" }), restrictive)), expect: ["unsupportedService@tp"] },
+    // IoTCore-VPC.html, Limitations: "VPC endpoint policies are not supported".
+    { name: "a policy on the IoT Core data plane", stack: stackWith((s, v) => s.endpoint("iot", v, svc("iot.data"), { vpcEndpointType: "Interface", policy: restrictive })), expect: ["unsupportedService@iot"] },
+    // SageMaker AI interface-vpc-endpoint.html: no endpoint policies on FIPS runtime endpoints.
+    { name: "a policy on a FIPS SageMaker runtime endpoint", stack: stackWith((s, v) => s.endpoint("smr", v, svc("sagemaker.runtime-fips"), { vpcEndpointType: "Interface", policy: restrictive })), expect: ["unsupportedService@smr"] },
     { name: "a policy on a service the config declares unsupported", stack: stackWith((s, v) => s.endpoint("s3", v, svc("s3"), { policy: restrictive })), config: { unsupportedServices: ["s3"] }, expect: ["unsupportedService@s3"] },
 ];
 

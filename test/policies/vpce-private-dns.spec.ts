@@ -22,6 +22,11 @@ const valid: StackCase[] = [
     { name: "privateDnsEnabled not known yet", shapes: ["preview"], stack: stackOf([vpc(), sts({ privateDnsEnabled: U.bool })]), expect: [] },
     { name: "VPC DNS attributes not known yet", shapes: ["preview"], stack: stackOf([vpc({ enableDnsHostnames: U.bool }), sts()]), expect: [] },
     { name: "aws-native endpoint and VPC", stack: stackOf([nativeVpc, nativeSts({ privateDnsEnabled: true })]), expect: [] },
+    // IoTCore-VPC.html: neither the IoT data plane nor its credential provider supports private DNS names.
+    { name: "IoT Core data plane: AWS offers no private DNS", stack: stackOf([vpc(), interfaceEndpoint("iot", "iot.data", { privateDnsEnabled: false })]), expect: [] },
+    { name: "IoT Core credential provider without privateDnsEnabled", stack: stackOf([vpc(), interfaceEndpoint("iot-creds", "iot.credentials", { privateDnsEnabled: undefined })]), expect: [] },
+    // PrivateLink, S3: an interface endpoint for on-premises clients beside the VPC's gateway endpoint.
+    { name: "S3 interface endpoint without private DNS beside an S3 gateway endpoint", stack: stackOf([vpc(), gatewayEndpoint("s3-gw", "s3"), interfaceEndpoint("s3-if", "s3", { privateDnsEnabled: false })]), expect: [] },
 ];
 
 const invalid: StackCase[] = [
@@ -36,6 +41,7 @@ const invalid: StackCase[] = [
         says: ["\"sts\", \"logs\", \"ecr-api\" and 1 more"],
     },
     { name: "aws-native endpoint without privateDnsEnabled", stack: stackOf([nativeVpc, nativeSts()]), expect: ["privateDnsOff@native-sts"] },
+    { name: "S3 interface endpoint without private DNS and no gateway endpoint", stack: stackOf([vpc(), interfaceEndpoint("s3-if", "s3", { privateDnsEnabled: false })]), expect: ["privateDnsOff@s3-if"] },
     { name: "an exempt list that does not name the service", stack: stackOf([vpc(), sts({ privateDnsEnabled: false })]), config: { exemptServices: ["s3"] }, expect: ["privateDnsOff@sts"] },
 ];
 
