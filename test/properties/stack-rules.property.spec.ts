@@ -8,9 +8,11 @@ import * as assert from "assert";
 import * as fc from "fast-check";
 import { nameFromUrn } from "../../engine";
 import {
-    cidrPool, Doc, getAt, hostileMutation, mutateStack, neighbours, networkProgram, printable, program, programPaths, Ref, render, sentinelKinds, summarize, urnOf,
-    withResourceNew, withUnknownAt, withValueUnknown, type LooseResource, type PathStep, type Program, type Shape,
+    cidrPool, Doc, getAt, hostileMutation, mutateStack, neighbours, networkProgram, printable, program, programPaths, Ref, render, sentinelKinds, summarize,
+    withResourceNew, withUnknownAt, withValueUnknown, type PathStep, type Program,
 } from "../support/arbitraries";
+import { urnOf, type LooseResource, type Shape } from "../support/stacks";
+import { endpointPolicyMaxLength } from "../../policies/vpce-policy-size";
 import { check, fuzzMode } from "../fuzz/budget";
 import {
     checkMessages, checkStackRun, clearReportData, inputBlob, recordReportData, inputTexts, looseOf, offendingValues, runStackPolicy, stackPolicies, withinTime,
@@ -63,7 +65,7 @@ function smallStack(resources: readonly LooseResource[]): boolean {
     while (pending.length > 0 && ok) {
         const v = pending.pop();
         if (++visited > 200_000) return false;
-        if (typeof v === "string") ok = v.length <= 20480;
+        if (typeof v === "string") ok = v.length <= endpointPolicyMaxLength;
         else if (Array.isArray(v)) for (const e of v) pending.push(e);
         else if (v !== null && typeof v === "object") for (const k of Object.keys(v)) pending.push((v as Record<string, unknown>)[k]);
     }
