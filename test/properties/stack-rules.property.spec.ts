@@ -11,7 +11,7 @@ import {
     cidrPool, Doc, getAt, hostileMutation, mutateStack, neighbours, networkProgram, printable, program, programPaths, Ref, render, sentinelKinds, summarize,
     withResourceNew, withUnknownAt, withValueUnknown, type PathStep, type Program,
 } from "../support/arbitraries";
-import { urnOf, type LooseResource, type Shape } from "../support/stacks";
+import { T, urnOf, type LooseResource, type Shape } from "../support/stacks";
 import { endpointPolicyMaxLength } from "../../policies/vpce-policy-size";
 import { check, fuzzMode } from "../fuzz/budget";
 import {
@@ -225,6 +225,12 @@ describe("stack rules: properties", function () {
         for (const output of ["id", "prefixListId", "defaultSecurityGroupId"]) assert.ok(refs.some((r) => r.output === output), output);
         assert.ok(sample.some((p) => p.resources.some((r) => Object.values(r.inputs).some((v) => v instanceof Doc))));
         assert.ok(cidrPool.length > 10);
+        // Secondary CIDR blocks, in stacks and in networks (where they widen what is "inside the VPC").
+        const networks = fc.sample(networkProgram(10), { numRuns: 200, seed: 1 });
+        for (const type of [T.cidrBlock, T.nativeCidrBlock]) {
+            assert.ok(sample.some((p) => p.resources.some((r) => r.type === type)), type);
+            assert.ok(networks.some((p) => p.resources.some((r) => r.type === type)), `${type} in networks`);
+        }
     });
 });
 
