@@ -263,7 +263,8 @@ export class Stack {
                 if (type === "Gateway") set("prefixListId", this.outputValue(r, "prefixListId"));
                 if (!("vpcEndpointType" in inputs)) outputs.vpcEndpointType = "Gateway";
                 if (known) outputs.policy = this.readBack(r, inputs.policy, built);
-                else if (inputs.policy === undefined) outputs.policy = unknown;
+                // The provider computes the policy when the program sets none (or ""): unknown until created.
+                else if (inputs.policy === undefined || inputs.policy === "") outputs.policy = unknown;
                 break;
             }
             case T.nativeEndpoint:
