@@ -271,6 +271,7 @@ export class Stack {
                 // CloudFormation's VpcEndpointType defaults to Gateway, and is read back.
                 if (!("vpcEndpointType" in inputs)) outputs.vpcEndpointType = "Gateway";
                 if (known) outputs.policyDocument = this.readBack(r, inputs.policyDocument, built);
+                else if (inputs.policyDocument === undefined || inputs.policyDocument === "") outputs.policyDocument = unknown;
                 break;
             case T.endpointPolicy:
                 if (inputs.policy === undefined || inputs.policy === "") outputs.policy = known ? awsDefaultPolicyText : unknown;
