@@ -8,19 +8,21 @@ import { PolicyPackProcess, type Diagnostic, type StackResource } from "../../en
 import { forgetInputs } from "../../stack/inputs-memory";
 import { characterCount } from "../../iam/compact-policy";
 import {
-    checkDocumentRun, checkMessages, checkStackRun, documentPolicies, evictParseCache, inputBlob, inputTexts, runDocumentPolicy, runStackPolicy,
+    checkDocumentRun, checkMessages, ruleMessage, checkStackRun, documentPolicies, evictParseCache, inputBlob, inputTexts, runDocumentPolicy, runStackPolicy,
     stackPolicies, withinTime,
 } from "../properties/harness";
-import type { LooseResource } from "../support/arbitraries";
+import { urnOf, type LooseResource } from "../support/stacks";
+import { endpointPolicyMaxLength } from "../../policies/vpce-policy-size";
 import { bigItems, smallItems, type CorpusItem, type CorpusResource } from "./hostile";
 import { fuzzMode } from "../fuzz/budget";
 import { repoRoot } from "../support/paths";
 
-const urnOf = (type: string, name: string) => `urn:pulumi:dev::corpus::${type}::${name}`;
+/** The corpus's project (hostile.ts names its resources' dependencies by URN in it). */
+const inCorpus = { project: "corpus" };
 const perimeter = { organizationIds: ["o-a1b2c3d4e5"], accountIds: ["111122223333"], requireResourcePerimeter: true };
 
 /** The issue's bounds: 50 ms per evaluation of a document within AWS's limit, 1 s for megabytes. */
-const boundFor = (size: number) => (size <= 20480 ? 50 : 1000);
+const boundFor = (size: number) => (size <= endpointPolicyMaxLength ? 50 : 1000);
 
 /**
  * The resources an item stands for: its own, or its document on every carrier next to the endpoints
@@ -78,14 +80,14 @@ function sizeOf(inputs: Record<string, unknown>): number {
 
 function loose(resources: CorpusResource[]): LooseResource[] {
     return resources.map((r) => ({
-        type: r.type, urn: urnOf(r.type, r.name), name: r.name, props: { ...r.inputs, ...(r.outputs ?? {}) }, inputs: r.inputs,
+        type: r.type, urn: urnOf(r.type, r.name, inCorpus), name: r.name, props: { ...r.inputs, ...(r.outputs ?? {}) }, inputs: r.inputs,
         propertyDependencies: r.propertyDependencies ?? {},
     }));
 }
 
 function engineResources(resources: CorpusResource[]): StackResource[] {
     return resources.map((r) => ({
-        urn: urnOf(r.type, r.name), type: r.type, name: r.name, inputs: r.inputs, outputs: { ...r.inputs, ...(r.outputs ?? {}) },
+        urn: urnOf(r.type, r.name, inCorpus), type: r.type, name: r.name, inputs: r.inputs, outputs: { ...r.inputs, ...(r.outputs ?? {}) },
         propertyDependencies: r.propertyDependencies ?? {}, dependencies: [...new Set(Object.values(r.propertyDependencies ?? {}).flat())],
     }));
 }
@@ -110,7 +112,7 @@ describe("the hostile corpus", function () {
             it(item.name, async () => {
                 const resources = resourcesOf(item, isBig(item));
                 for (const r of resources) {
-                    const urn = urnOf(r.type, r.name);
+                    const urn = urnOf(r.type, r.name, inCorpus);
                     const bound = boundFor(sizeOf(r.inputs));
                     const texts = inputTexts(r.inputs);
                     const blob = inputBlob(r.inputs);
@@ -141,7 +143,7 @@ describe("the hostile corpus", function () {
                     // The issue's bound is per document (a 5 MB one in ≤ 1 s): a stack rule reads every
                     // carrier's, so a stack holding the document on n carriers gets n seconds. Stacks
                     // of many resources are held to the one-second bound.
-                    const bigDocuments = resources.filter((r) => sizeOf(r.inputs) > 20480).length;
+                    const bigDocuments = resources.filter((r) => sizeOf(r.inputs) > endpointPolicyMaxLength).length;
                     const stackBound = isBig(item) ? 1000 * Math.max(1, bigDocuments) : resources.length > 50 ? 1000 : bound;
                     if (run.elapsed > stackBound) {
                         await withinTime(`${policy.name} on ${item.name}`, stackBound, async () => (await runStackPolicy(policy, [...stack])).elapsed, () => undefined);
@@ -179,7 +181,7 @@ describe("the hostile corpus", function () {
                 assert.ok(!/could not evaluate/.test(d.message), `${d.policyName}: ${d.message}`);
             }
             for (const policy of new Set(diagnostics.map((d) => d.policyName))) {
-                checkMessages(policy, diagnostics.filter((d) => d.policyName === policy).map((d) => d.message), texts, blob);
+                checkMessages(policy, diagnostics.filter((d) => d.policyName === policy).map(ruleMessage), texts, blob);
             }
         };
 

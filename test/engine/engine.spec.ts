@@ -22,6 +22,7 @@ import {
     UnknownSentinel,
 } from "../../engine";
 import { repoRoot, fixturesDir } from "../support/paths";
+import { urnOf } from "../support/stacks";
 
 const fixtures = fixturesDir;
 const emptyPack = path.join(fixtures, "empty-pack");
@@ -64,7 +65,8 @@ function liveChildPids(): number[] {
     return pids;
 }
 
-const urnOf = (type: string, name: string) => `urn:pulumi:dev::proj::${type}::${name}`;
+/** The stack these tests describe to the pack: project `proj`. */
+const inProj = { project: "proj" };
 
 /** What a fixture policy echoed: the JSON after the description line of its message. */
 function echoed(d: Diagnostic): any {
@@ -77,13 +79,13 @@ function only<T>(items: T[], what: string): T {
 }
 
 const echo = (name: string, inputs: Record<string, unknown> = {}): StackResource => ({
-    urn: urnOf("test:index:Echo", name),
+    urn: urnOf("test:index:Echo", name, inProj),
     type: "test:index:Echo",
     inputs,
 });
 
 const probe = (value: unknown): StackResource => ({
-    urn: urnOf("test:index:Probe", "probe"),
+    urn: urnOf("test:index:Probe", "probe", inProj),
     type: "test:index:Probe",
     inputs: { probe: value },
 });
@@ -437,8 +439,8 @@ describe("engine", function () {
                         __defaults: ["cidr"],
                     }),
                     outputs: { cidr: "10.9.0.0/16" },
-                    parent: urnOf("pulumi:pulumi:Stack", "proj-dev"),
-                    provider: { urn: urnOf("pulumi:providers:aws", "default_7_48_0"), type: "pulumi:providers:aws", properties: { region: "eu-west-1" } },
+                    parent: urnOf("pulumi:pulumi:Stack", "proj-dev", inProj),
+                    provider: { urn: urnOf("pulumi:providers:aws", "default_7_48_0", inProj), type: "pulumi:providers:aws", properties: { region: "eu-west-1" } },
                 };
                 const r = await pack.analyze(resource);
                 const d = only(r.diagnostics, "diagnostic");
@@ -470,10 +472,10 @@ describe("engine", function () {
             });
 
             it("AnalyzeStack sends outputs (inputs when none) with parent, dependencies and propertyDependencies", async function () {
-                const app: StackResource = { urn: urnOf("test:index:Component", "app"), type: "test:index:Component", inputs: {} };
-                const vpc: StackResource = { urn: urnOf("test:index:Vpc", "vpc"), type: "test:index:Vpc", inputs: { cidrBlock: "10.0.0.0/16" }, parent: app.urn };
+                const app: StackResource = { urn: urnOf("test:index:Component", "app", inProj), type: "test:index:Component", inputs: {} };
+                const vpc: StackResource = { urn: urnOf("test:index:Vpc", "vpc", inProj), type: "test:index:Vpc", inputs: { cidrBlock: "10.0.0.0/16" }, parent: app.urn };
                 const sg: StackResource = {
-                    urn: urnOf("test:index:Sg", "sg"),
+                    urn: urnOf("test:index:Sg", "sg", inProj),
                     type: "test:index:Sg",
                     inputs: { vpcId: UnknownSentinel.string },
                     outputs: { vpcId: "vpc-0123", egress: UnknownSentinel.array },
@@ -568,11 +570,11 @@ describe("engine", function () {
         it("a policy that throws fails the RPC with the pack's message, and the child ends", async function () {
             const pack = await PolicyPackProcess.start(configPack);
             await pack.configure();
-            const resource: StackResource = { urn: urnOf("test:index:Throw", "t"), type: "test:index:Throw", inputs: {} };
+            const resource: StackResource = { urn: urnOf("test:index:Throw", "t", inProj), type: "test:index:Throw", inputs: {} };
             await assert.rejects(pack.analyze(resource), (e: unknown) => {
                 assert.ok(e instanceof PolicyPackRpcError, String(e));
                 assert.equal(e.rpc, "Analyze");
-                assert.match(e.message, /^Analyze failed in policy pack "config-pack" on urn:pulumi:dev::proj::test:index:Throw::t: /);
+                assert.ok(e.message.startsWith(`Analyze failed in policy pack "config-pack" on ${resource.urn}: `), e.message);
                 assert.match(e.message, /Error validating resource with policy 'resource-thrower'/);
                 assert.match(e.message, /resource-thrower fails on purpose/);
                 return true;

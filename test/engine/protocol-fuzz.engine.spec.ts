@@ -10,10 +10,11 @@ import * as fc from "fast-check";
 import { PolicyPackProcess, secret, type Diagnostic, type NotApplicable, type StackResource } from "../../engine";
 import {
     hostileJson, hostileMutation, mutateStack, networkProgram, packTypes, printable, program, render, resourceSpec, sentinel, summarize,
-    type LooseResource, type Program, type RenderedResource,
+    type Program, type RenderedResource,
 } from "../support/arbitraries";
+import { urnOf, type LooseResource } from "../support/stacks";
 import { check, fuzzMode } from "../fuzz/budget";
-import { checkMessages, inputBlob, inputTexts } from "../properties/harness";
+import { checkMessages, ruleMessage, inputBlob, inputTexts } from "../properties/harness";
 import { repoRoot } from "../support/paths";
 
 const engineJson = { hugeTimes: fuzzMode === "full" ? 200_000 : 20_000, deepDepth: 80, nonJson: false };
@@ -54,7 +55,7 @@ const analyzeCase = fc.record({
         : render({ resources: [{ ...c.spec, name: "r" }] }, "preview")[0].inputs;
     const type = c.kind === "hostile" ? c.type : c.spec.type;
     const resource: StackResource = {
-        urn: c.urn ?? `urn:pulumi:dev::fuzz::${type}::r`, type,
+        urn: c.urn ?? urnOf(type, "r"), type,
         inputs: withSecrets(inputs, c.secrets) as Record<string, unknown>,
     };
     return printable({ resource }, (v) => `${v.resource.type} urn=${JSON.stringify(v.resource.urn)} ${summarize(v.resource.inputs, 2000)}`);
@@ -73,7 +74,7 @@ function toEngine(resources: LooseResource[], rendered: RenderedResource[]): Sta
         const propertyDependencies: Record<string, string[]> = {};
         for (const [k, v] of Object.entries(deps)) if (Array.isArray(v)) propertyDependencies[k] = v.filter((u): u is string => typeof u === "string");
         return {
-            urn: typeof r.urn === "string" ? r.urn : `urn:pulumi:dev::fuzz::x::odd${i}`,
+            urn: typeof r.urn === "string" ? r.urn : urnOf("x", `odd${i}`),
             type: typeof r.type === "string" ? r.type : "x",
             inputs: rendered[i]?.inputs ?? {},
             outputs: r.props !== null && typeof r.props === "object" && !Array.isArray(r.props) ? r.props as Record<string, unknown> : {},
@@ -125,7 +126,7 @@ describe("the Analyzer protocol, fuzzed", function () {
         const texts = inputTexts(inputs);
         const blob = inputBlob(inputs);
         for (const policy of new Set(diagnostics.map((d) => d.policyName))) {
-            checkMessages(policy, diagnostics.filter((d) => d.policyName === policy).map((d) => d.message), texts, blob);
+            checkMessages(policy, diagnostics.filter((d) => d.policyName === policy).map(ruleMessage), texts, blob);
         }
     }
 

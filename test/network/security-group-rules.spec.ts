@@ -6,6 +6,7 @@ import {
     type SecurityGroupRuleResource, type Tri,
 } from "../../network/security-group-rules";
 import { UnknownSentinel as U } from "../../values/unknown-values";
+import { urnOf } from "../support/stacks";
 
 const vpcCidr = parseCidr("10.0.0.0/16") as Cidr;
 
@@ -25,7 +26,6 @@ const toS3: PeerMatcher = {
 const onlyGroups: PeerMatcher = { group: (id) => (id === undefined ? "unknown" : id === "sg-app" ? "yes" : "no") };
 const onlySelf: PeerMatcher = { self: "yes" };
 
-const urn = (type: string, name: string) => `urn:pulumi:dev::proj::${type}::${name}`;
 const tcp = (port: number, extra: Record<string, unknown>) => ({ protocol: "tcp", fromPort: port, toPort: port, ...extra });
 
 interface Case {
@@ -146,7 +146,7 @@ const cases: Case[] = [
 ];
 
 function listOf(type: string, props: Record<string, unknown>, direction: Direction) {
-    const model = readSecurityGroupResource(type, props, urn(type, "x"));
+    const model = readSecurityGroupResource(type, props, urnOf(type, "x"));
     if (model.role === "group") return rulesOfGroup(model, [], direction);
     if (model.role === "rule") return rulesOfGroup(undefined, [model], direction);
     assert.fail(`${type} not read as a group or rule`);
@@ -171,7 +171,7 @@ describe("security-group-rules", () => {
             const model = readSecurityGroupResource(T.securityGroup, {
                 vpcId: "vpc-1",
                 ingress: [{ protocol: "TCP", fromPort: 443, toPort: 443, cidrBlocks: ["10.0.0.0/16", "bad"], ipv6CidrBlocks: ["fd00::/8"], prefixListIds: ["pl-1"], securityGroups: ["sg-2"], self: true }],
-            }, urn(T.securityGroup, "endpoints")) as SecurityGroupResource;
+            }, urnOf(T.securityGroup, "endpoints")) as SecurityGroupResource;
             assert.strictEqual(model.role, "group");
             assert.strictEqual(model.provider, "aws");
             assert.strictEqual(model.vpcId, "vpc-1");
@@ -225,7 +225,7 @@ describe("security-group-rules", () => {
         });
 
         it("names the group a separate rule belongs to", () => {
-            const aws = readSecurityGroupResource(T.ingressRule, { securityGroupId: "sg-1", ipProtocol: "-1", cidrIpv4: "10.0.0.0/8" }, urn(T.ingressRule, "allow-vpc")) as SecurityGroupRuleResource;
+            const aws = readSecurityGroupResource(T.ingressRule, { securityGroupId: "sg-1", ipProtocol: "-1", cidrIpv4: "10.0.0.0/8" }, urnOf(T.ingressRule, "allow-vpc")) as SecurityGroupRuleResource;
             assert.deepStrictEqual([aws.role, aws.groupProperty, aws.groupId], ["rule", "securityGroupId", "sg-1"]);
             assert.strictEqual(describeRule(aws.rules.rules[0]), "rule \"allow-vpc\"");
             const native = readSecurityGroupResource(T.nativeEgress, { groupId: U.string, ipProtocol: "-1", cidrIp: "0.0.0.0/0" }) as SecurityGroupRuleResource;
@@ -233,7 +233,7 @@ describe("security-group-rules", () => {
         });
 
         it("adds AWS's default egress to an aws-native group without egress", () => {
-            const model = readSecurityGroupResource(T.nativeSecurityGroup, {}, urn(T.nativeSecurityGroup, "native")) as SecurityGroupResource;
+            const model = readSecurityGroupResource(T.nativeSecurityGroup, {}, urnOf(T.nativeSecurityGroup, "native")) as SecurityGroupResource;
             assert.strictEqual(model.egressGiven, false);
             assert.strictEqual(model.egress.rules.length, 1);
             assert.strictEqual(model.egress.rules[0].implicit, true);

@@ -5,6 +5,7 @@
 // the default's, judged against an independent validator (ajv, the engine's).
 
 import * as assert from "assert";
+import { isDeepStrictEqual } from "util";
 import Ajv, { type ValidateFunction } from "ajv";
 import * as fc from "fast-check";
 import { PolicyConfigError, PolicyPackProcess, reconcileConfig, type AnalyzerDescription } from "../../engine";
@@ -12,7 +13,12 @@ import { policies } from "../../policies";
 import { forgetInputs } from "../../stack/inputs-memory";
 import type { DocumentPolicy } from "../../framework/rule";
 import type { StackPolicy } from "../../framework/stack-rule";
-import { carrierProps, documentCase, hostileJson, program, render, type DocumentCase, type Program, type Shape } from "../support/arbitraries";
+import {
+    carrierProps, Doc, documentCase, hostileJson, networkProgram, plainText, program, programOf, Ref, render, type GeneratedDocumentCase, type Program,
+} from "../support/arbitraries";
+import { carriers, carrierInputs } from "../support/cases";
+import { exampleOrgId, perimeterDefaultPolicy } from "../support/document-policies";
+import { shapes, svc, T, urnOf } from "../support/stacks";
 import { check } from "../fuzz/budget";
 import { documentPolicies, looseOf, runDocumentPolicy, runStackPolicy } from "../properties/harness";
 import { repoRoot } from "../support/paths";
@@ -60,6 +66,32 @@ function configurable(info: AnalyzerDescription): [string, Record<string, Schema
         .map((p) => [p.name, (p.configSchema?.properties ?? {}) as Record<string, Schema>] as [string, Record<string, Schema>])
         .filter(([, properties]) => Object.keys(properties).length > 0);
 }
+
+/** AWS's data-perimeter example (AWS service principals in a statement of their own) on every carrier, judged for one organization. */
+const perimeterCases: GeneratedDocumentCase[] = carriers.map((carrier) => ({
+    carrier, doc: new Doc(perimeterDefaultPolicy, plainText), others: { ...carrierInputs }, config: { organizationIds: [exampleOrgId] },
+}));
+
+/**
+ * A stack whose verdicts depend on the properties random samples seldom reach: an endpoint to a
+ * service the built-in table says takes no policy, one whose policy names another service's and a
+ * made-up action, and a Gateway endpoint whose groups reach a prefix list known only from config.
+ */
+const reachingProgram: Program = programOf([
+    { type: T.vpc, name: "", inputs: { cidrBlock: "10.0.0.0/16" }, existing: false, analysed: true },
+    {
+        type: T.endpoint, name: "", existing: false, analysed: true,
+        inputs: { vpcId: new Ref("vpc", 0, "id"), serviceName: svc("email-smtp"), vpcEndpointType: "Interface", policy: new Doc({ Statement: [{ Effect: "Allow", Principal: "*", Action: "ses:SendEmail", Resource: "*" }] }, plainText) },
+    },
+    {
+        type: T.endpoint, name: "", existing: false, analysed: true,
+        inputs: { vpcId: new Ref("vpc", 0, "id"), serviceName: svc("s3"), vpcEndpointType: "Gateway", policy: new Doc({ Statement: [{ Effect: "Allow", Principal: "*", Action: ["ec2:DescribeInstances", "s3:NoSuchAction"], Resource: "*" }] }, plainText) },
+    },
+    {
+        type: T.securityGroup, name: "", existing: false, analysed: true,
+        inputs: { vpcId: new Ref("vpc", 0, "id"), egress: [{ protocol: "tcp", fromPort: 443, toPort: 443, prefixListIds: ["pl-0abc"] }] },
+    },
+]);
 
 describe("configuration of the wrong type or shape", function () {
     this.timeout(120_000);
@@ -149,9 +181,33 @@ describe("configuration of the wrong type or shape", function () {
         };
         const withConfig = policies.filter((p) => Object.keys(p.configSchema?.properties ?? {}).length > 0);
 
+        // Fixed samples: documents, stacks of every type, and networks (where the security-group rules judge).
+        const doc = [...fc.sample(documentCase, { numRuns: 40, seed: 42 }), ...perimeterCases];
+        const stacks = [...fc.sample(program(10), { numRuns: 8, seed: 42 }), ...fc.sample(networkProgram(8, true), { numRuns: 30, seed: 42 }), reachingProgram];
+
+        it("the samples reach every property: a valid value other than the default changes some verdict", async () => {
+            const unreached: string[] = [];
+            for (const policy of withConfig) {
+                for (const [key, schema] of Object.entries(policy.configSchema!.properties)) {
+                    const values = reaching[`${policy.name}.${key}`];
+                    assert.ok(values !== undefined && values.length > 0, `${policy.name}.${key}: no value to reach it with`);
+                    let changed = false;
+                    for (const value of values) {
+                        assert.ok(valid(policy.name, key, schema, value), `${policy.name}.${key} = ${JSON.stringify(value)} is not valid`);
+                        assert.notDeepStrictEqual(value, (schema as Schema).default, `${policy.name}.${key} = ${JSON.stringify(value)} is the default`);
+                        for await (const [a, b] of withAndWithout(policy, key, value, doc, stacks)) {
+                            if (!isDeepStrictEqual(a.violations, b.violations) || a.notApplicable !== b.notApplicable) changed = true;
+                            if (changed) break;
+                        }
+                        if (changed) break;
+                    }
+                    if (!changed) unreached.push(`${policy.name}.${key} (tried ${JSON.stringify(values)})`);
+                }
+            }
+            assert.deepStrictEqual(unreached, [], "no verdict on the samples changes with these properties, so falling back to the default would go unseen");
+        });
+
         it("every derived bad value gives the default's verdict, through evaluate and the framework's calls", async () => {
-            const doc = fc.sample(documentCase, { numRuns: 12, seed: 42 });
-            const stacks = fc.sample(program(10), { numRuns: 8, seed: 42 });
             for (const policy of withConfig) {
                 for (const [key, schema] of Object.entries(policy.configSchema!.properties)) {
                     for (const value of [...badValues(schema as Schema), undefined, Array.from({ length: 100_000 }, () => 1)]) {
@@ -189,8 +245,8 @@ describe("configuration of the wrong type or shape", function () {
                     if (isDocumentPolicy(policy)) {
                         for (const c of doc) {
                             const { type, props } = carrierProps(c);
-                            const a = await runDocumentPolicy(policy, type, "urn:pulumi:dev::p::t::r", props, garbage);
-                            const b = await runDocumentPolicy(policy, type, "urn:pulumi:dev::p::t::r", props, {});
+                            const a = await runDocumentPolicy(policy, type, urnOf(type, "r"), props, garbage);
+                            const b = await runDocumentPolicy(policy, type, urnOf(type, "r"), props, {});
                             assert.deepStrictEqual(a.violations, b.violations, `${policy.name} with config ${describeValue(garbage)}`);
                             assert.deepStrictEqual(a.framework, b.framework);
                         }
@@ -222,33 +278,62 @@ function isDocumentPolicy(p: unknown): p is DocumentPolicy {
     return documentPolicies.includes(p as DocumentPolicy);
 }
 
-/** The verdicts with `{[key]: value}` equal the verdicts without the key, on every given input. */
-async function sameAsDefault(policy: (typeof policies)[number], key: string, value: unknown, docs: readonly DocumentCase[], stacks: readonly Program[]): Promise<void> {
-    const bad = { [key]: value };
-    const what = () => `${policy.name} with ${key} = ${JSON.stringify(value)?.slice(0, 200)}`;
+/** Values of each property, valid and not its default, that some sample's verdict depends on. */
+const reaching: Record<string, unknown[]> = {
+    "vpce-data-perimeter.organizationIds": [["o-a1b2c3d4e5"], ["o-exampleorgid11"]],
+    "vpce-data-perimeter.accountIds": [["111122223333"], ["444455556666"]],
+    "vpce-data-perimeter.allowServicePrincipals": [false],
+    "vpce-data-perimeter.requireResourcePerimeter": [true],
+    "vpce-policy-explicit.exemptServices": [["s3"], ["sts"], ["dynamodb", "logs", "execute-api", "cassandra", "ssm", "sqs", "kms-fips", "ecr.dkr"]],
+    "vpce-policy-supported.supportedServices": [["email-smtp"], ["notebook", "unknownsvc", "bedrock-runtime", "transfer.server", "monitoring"]],
+    "vpce-policy-supported.unsupportedServices": [["s3"], ["sts"], ["dynamodb", "logs", "execute-api", "ssm", "sqs", "kms-fips", "ecr.dkr"]],
+    "vpce-policy-service-actions.extraPrefixes": [{ s3: ["ec2", "dynamodb", "sts", "kms", "logs", "iam", "sqs", "ses"] }, { sts: ["s3", "ec2"] }],
+    "vpce-policy-service-actions.checkActionsExist": [false],
+    "vpce-endpoint-ingress.ports": [{ sts: [8443] }, { s3: [8443] }, { cassandra: [443] }, { "vpce-svc-0123456789abcdef0": [80] }],
+    "vpce-endpoint-ingress.allowWorldIngress": [true],
+    "vpce-gateway-egress.ports": [{ s3: [80] }, { dynamodb: [80] }],
+    "vpce-gateway-egress.prefixListIds": [{ "com.amazonaws.us-east-1.s3": "pl-0abc" }, { "com.amazonaws.us-east-1.dynamodb": "pl-0abc" }],
+    "vpce-private-dns.exemptServices": [["sts"], ["s3", "logs", "execute-api", "ssm", "sqs", "monitoring", "kms-fips", "ecr.dkr"]],
+};
+
+interface Run {
+    violations: unknown[];
+    notApplicable?: string;
+    framework: unknown;
+}
+
+/**
+ * Pairs of runs of `policy` on every given input: with `{[key]: value}`, and without the key. A
+ * document case keeps the other properties it configured, so the one property is read next to good ones.
+ */
+async function* withAndWithout(policy: (typeof policies)[number], key: string, value: unknown, docs: readonly GeneratedDocumentCase[], stacks: readonly Program[]): AsyncGenerator<[Run, Run]> {
     if (isDocumentPolicy(policy)) {
         for (const c of docs) {
             const { type, props } = carrierProps(c);
-            // The other properties as the case configured them, so the bad one is read next to good ones.
             const base = c.config !== null && typeof c.config === "object" ? { ...(c.config as object) } : {};
             delete (base as Record<string, unknown>)[key];
-            const a = await runDocumentPolicy(policy, type, "urn:pulumi:dev::p::t::r", props, { ...base, ...bad });
-            const b = await runDocumentPolicy(policy, type, "urn:pulumi:dev::p::t::r", props, base);
-            assert.deepStrictEqual(a.violations, b.violations, what());
-            assert.strictEqual(a.notApplicable, b.notApplicable, what());
-            assert.deepStrictEqual(a.framework, b.framework, what());
+            yield [await runDocumentPolicy(policy, type, urnOf(type, "r"), props, { ...base, [key]: value }), await runDocumentPolicy(policy, type, urnOf(type, "r"), props, base)];
         }
         return;
     }
-    for (const p of stacks) {
-        for (const shape of ["preview", "deployed"] as Shape[]) {
-            const resources = looseOf(render(p, shape));
-            const a = await runStackPolicy(policy as StackPolicy, resources, bad);
-            const b = await runStackPolicy(policy as StackPolicy, resources, {});
-            assert.deepStrictEqual(a.violations, b.violations, what());
-            assert.strictEqual(a.notApplicable, b.notApplicable, what());
-            assert.deepStrictEqual(a.framework, b.framework, what());
+    try {
+        for (const p of stacks) {
+            for (const shape of shapes) {
+                const resources = looseOf(render(p, shape));
+                yield [await runStackPolicy(policy as StackPolicy, resources, { [key]: value }), await runStackPolicy(policy as StackPolicy, resources, {})];
+            }
         }
+    } finally {
+        forgetInputs();
     }
-    forgetInputs();
+}
+
+/** The verdicts with `{[key]: value}` equal the verdicts without the key, on every given input. */
+async function sameAsDefault(policy: (typeof policies)[number], key: string, value: unknown, docs: readonly GeneratedDocumentCase[], stacks: readonly Program[]): Promise<void> {
+    const what = () => `${policy.name} with ${key} = ${JSON.stringify(value)?.slice(0, 200)}`;
+    for await (const [a, b] of withAndWithout(policy, key, value, docs, stacks)) {
+        assert.deepStrictEqual(a.violations, b.violations, what());
+        assert.strictEqual(a.notApplicable, b.notApplicable, what());
+        assert.deepStrictEqual(a.framework, b.framework, what());
+    }
 }

@@ -4,16 +4,14 @@
 // real unknown sentinels in preview.
 
 import * as assert from "assert";
-import * as fs from "fs";
-import * as path from "path";
 import { PolicyPackProcess, UnknownSentinel, type Diagnostic, type StackResource } from "../../engine";
 import { ResourceType } from "../../stack/endpoint-policy";
 import { fullAccessPolicy } from "../support/cases";
 import { exampleOrgId, perimeterDefaultPolicy } from "../support/document-policies";
-import { repoRoot } from "../support/paths";
+import { assertPackBuilt, repoRoot } from "../support/paths";
+import { urnOf } from "../support/stacks";
 
-const urn = (type: string, name: string) => `urn:pulumi:dev::net::${type}::${name}`;
-const resource = (type: string, name: string, inputs: Record<string, unknown>): StackResource => ({ urn: urn(type, name), type, inputs });
+const resource = (type: string, name: string, inputs: Record<string, unknown>): StackResource => ({ urn: urnOf(type, name), type, inputs });
 const endpoint = (name: string, policy: unknown) =>
     resource(ResourceType.vpcEndpoint, name, { serviceName: "com.amazonaws.us-east-1.s3", vpcId: UnknownSentinel.string, policy: typeof policy === "string" ? policy : JSON.stringify(policy) });
 const standalone = (name: string, policy: unknown) =>
@@ -59,8 +57,7 @@ describe("document rules through the engine", function () {
     let pack: PolicyPackProcess;
 
     before(async function () {
-        const built = path.join(repoRoot, "bin", "policies", "vpce-data-perimeter.js");
-        assert.ok(fs.existsSync(built), `the pack is not built: run npx tsc -p tsconfig.json in ${repoRoot}`);
+        assertPackBuilt("vpce-data-perimeter");
         pack = await PolicyPackProcess.start(repoRoot);
     });
     after(async function () {

@@ -3,12 +3,10 @@
 // Analyze on every resource's inputs and then AnalyzeStack on the outputs.
 
 import * as assert from "assert";
-import * as fs from "fs";
-import * as path from "path";
 import { runPolicyPack, type Diagnostic, type RunResult } from "../../engine";
 import { UnknownSentinel } from "../../values/unknown-values";
 import { gatewayEndpoint, interfaceEndpoint, networkRegion, ref, sg, shapes, Stack, svc, T, tcpIngress as tcp, vpc, type Spec } from "../support/stacks";
-import { repoRoot } from "../support/paths";
+import { assertPackBuilt, repoRoot } from "../support/paths";
 
 const account = "111122223333";
 
@@ -84,7 +82,7 @@ describe("security-group rules through the engine", function () {
     const results = new Map<string, RunResult>();
 
     before(async function () {
-        assert.ok(fs.existsSync(path.join(repoRoot, "bin", "policies", "vpce-endpoint-ingress.js")), `the pack is not built: run npx tsc -p tsconfig.json in ${repoRoot}`);
+        assertPackBuilt("vpce-endpoint-ingress");
         for (const shape of shapes) {
             results.set(`production/${shape}`, await runPolicyPack(repoRoot, Stack.of(production).engineResources(shape), { config: { all: "mandatory" } }));
             results.set(`broken/${shape}`, await runPolicyPack(repoRoot, Stack.of(broken).engineResources(shape), { config: { all: "mandatory" } }));

@@ -5,12 +5,10 @@
 // dependencies and propertyDependencies — preview-shaped and deployed-shaped stacks.
 
 import * as assert from "assert";
-import * as fs from "fs";
-import * as path from "path";
 import { PolicyPackProcess, type Diagnostic, type PolicyPackConfigFile, type RunResult } from "../../engine";
 import { fullAccessPolicy, s3BucketPolicy } from "../support/cases";
 import { svc, ref, Stack, T, urnOf, type Shape } from "../support/stacks";
-import { repoRoot } from "../support/paths";
+import { assertPackBuilt, repoRoot } from "../support/paths";
 
 const customer = "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0";
 const restrictive = JSON.stringify(s3BucketPolicy);
@@ -95,8 +93,7 @@ describe("stack rules through the engine", function () {
     let pack: PolicyPackProcess;
 
     before(async function () {
-        const built = path.join(repoRoot, "bin", "policies", "vpce-policy-explicit.js");
-        assert.ok(fs.existsSync(built), `the pack is not built: run npx tsc -p tsconfig.json in ${repoRoot}`);
+        assertPackBuilt("vpce-policy-explicit");
         pack = await PolicyPackProcess.start(repoRoot);
     });
     after(async function () {

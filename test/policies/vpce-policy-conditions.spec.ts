@@ -2,8 +2,7 @@ import * as assert from "assert";
 import { vpcePolicyConditions, wildcardsAnchored } from "../../policies/vpce-policy-conditions";
 import { ResourceType } from "../../stack/endpoint-policy";
 import { UnknownSentinel } from "../../values/unknown-values";
-import { fullAccessPolicy, s3BucketPolicy, expectPasses, expectReports, type DocumentCase } from "../support/cases";
-import { dataPerimeterExamples, dynamoDbRolePolicy, dynamoDbTablePolicy, gatewayPrincipalArnPolicy, s3AccountBucketsPolicy, s3SpecificBucketPolicy } from "../support/document-policies";
+import { fullAccessPolicy, expectPasses, expectReports, type DocumentCase, documentedPolicyCases, expectNeverThrows, expectNotApplicable, type NotApplicableCase } from "../support/cases";
 
 type Case = DocumentCase;
 
@@ -16,14 +15,7 @@ const withResource = (resource: unknown, element = "Resource") => {
 };
 
 const valid: Case[] = [
-    { name: "AWS's default full-access policy", document: fullAccessPolicy },
-    { name: "the PrivateLink guide's S3 example (aws:PrincipalAccount)", document: s3BucketPolicy },
-    { name: "the S3 guide's specific-bucket example", document: s3SpecificBucketPolicy },
-    { name: "the S3 guide's account-buckets Deny (arn:aws:s3:::*, aws:ResourceAccount)", document: s3AccountBucketsPolicy },
-    { name: "the PrivateLink guide's aws:PrincipalArn example", document: gatewayPrincipalArnPolicy },
-    { name: "the DynamoDB guide's table example", document: dynamoDbTablePolicy },
-    { name: "the DynamoDB guide's role example (ArnEquals)", document: dynamoDbRolePolicy },
-    ...Object.entries(dataPerimeterExamples).map(([file, document]) => ({ name: `data-perimeter ${file}`, document })),
+    ...documentedPolicyCases,
     { name: "exact system IDs, several keys", document: withCondition({ StringEquals: { "aws:SourceVpc": ["vpc-1a2b3c4d"], "aws:SourceVpce": "vpce-1a2b3c4d5e6f", "aws:PrincipalOrgID": "o-a1b2c3d4e5", "aws:VpceAccount": "111122223333" } }) },
     { name: "Null on a system-ID key", document: withCondition({ Null: { "aws:PrincipalOrgID": "false" } }) },
     { name: "a policy variable as a system-ID value", document: withCondition({ StringEquals: { "aws:ResourceOrgID": "${aws:PrincipalOrgID}" } }) },
@@ -81,27 +73,17 @@ describe("vpce-policy-conditions", () => {
     });
 
     describe("has no verdict", () => {
-        const cases: [string, string, Record<string, unknown>, RegExp][] = [
+        const cases: NotApplicableCase[] = [
             ["an unknown policy (preview)", ResourceType.vpcEndpoint, { policy: UnknownSentinel.string }, /not known until the update/],
             ["an aws-native document with an unknown condition value", ResourceType.nativeVpcEndpoint, { policyDocument: withCondition({ StringLike: { "aws:SourceVpc": UnknownSentinel.string } }) }, /not known/],
             ["text that is not JSON", ResourceType.vpcEndpointPolicy, { policy: "{" }, /^not valid JSON; see vpce-policy-json$/],
             ["a policy that is a list", ResourceType.nativeVpcEndpoint, { policyDocument: [] }, /^not valid JSON; see vpce-policy-json$/],
         ];
-        for (const [name, type, props, reason] of cases) {
-            it(name, () => {
-                const verdict = vpcePolicyConditions.evaluate(type, props);
-                assert.deepStrictEqual(verdict.violations, []);
-                assert.match(verdict.notApplicable ?? "", reason);
-            });
-        }
+        expectNotApplicable(vpcePolicyConditions, cases);
     });
 
     describe("never throws", () => {
         const odd: unknown[] = [undefined, null, 0, [], { policyDocument: { Statement: [{ Condition: { StringLike: { k: [null, {}, [], 1] } }, Resource: [1, null] }] } }, { policyDocument: { Statement: [{ Condition: { "ForAnyValue:": { "": "" }, ":": 1, IfExists: { a: "b" } } }] } }, new Proxy({}, { get() { throw new Error("boom"); } })];
-        for (const type of Object.values(ResourceType)) {
-            it(`for odd props of ${type}`, () => {
-                for (const props of odd) assert.doesNotThrow(() => vpcePolicyConditions.evaluate(type, props));
-            });
-        }
+        expectNeverThrows(vpcePolicyConditions, odd);
     });
 });

@@ -7,10 +7,10 @@ import { PolicyPackProcess, UnknownSentinel, type StackResource } from "../../en
 import { ResourceType } from "../../stack/endpoint-policy";
 import { fullAccessPolicy } from "../support/cases";
 import { repoRoot } from "../support/paths";
+import { urnOf } from "../support/stacks";
 
-const urn = (type: string, name: string) => `urn:pulumi:dev::net::${type}::${name}`;
 
-const broken = (type: string, name: string, props: Record<string, unknown>): StackResource => ({ urn: urn(type, name), type, inputs: props });
+const broken = (type: string, name: string, props: Record<string, unknown>): StackResource => ({ urn: urnOf(type, name), type, inputs: props });
 
 const badEffect = JSON.stringify({ Statement: [{ Sid: "Read", Effect: "allow", Principal: "*", Action: "s3:GetObject", Resource: "*" }] });
 

@@ -3,7 +3,7 @@ import { vpcePolicyJson } from "../../policies/vpce-policy-json";
 import { maxViolationsPerResource } from "../../framework/rule";
 import { UnknownSentinel } from "../../values/unknown-values";
 import { ResourceType } from "../../stack/endpoint-policy";
-import { fullAccessPolicy, s3BucketPolicy, type Carrier, expectPasses, expectReports, type DocumentCase } from "../support/cases";
+import { fullAccessPolicy, s3BucketPolicy, type Carrier, expectPasses, expectReports, type DocumentCase, expectNeverThrows, expectNotApplicable, type NotApplicableCase } from "../support/cases";
 
 type Case = DocumentCase;
 
@@ -94,7 +94,7 @@ describe("vpce-policy-json", () => {
     });
 
     describe("has no verdict", () => {
-        const cases: [string, string, Record<string, unknown>, RegExp][] = [
+        const cases: NotApplicableCase[] = [
             ["no policy on the endpoint", ResourceType.vpcEndpoint, { vpcId: "vpc-1", serviceName: "com.amazonaws.us-east-1.s3" }, /no endpoint policy/],
             ["an empty policy string", ResourceType.vpcEndpoint, { policy: "" }, /no endpoint policy/],
             ["a null policy", ResourceType.vpcEndpointPolicy, { policy: null }, /no endpoint policy/],
@@ -104,24 +104,12 @@ describe("vpce-policy-json", () => {
             ["an aws-native document with an unknown inside", ResourceType.nativeVpcEndpoint, { policyDocument: { Statement: [{ Effect: "allow", Principal: "*", Action: "*", Resource: UnknownSentinel.string }] } }, /not known/],
             ["a security group", "aws:ec2/securityGroup:SecurityGroup", { policy: "{" }, /not a resource that carries/],
         ];
-        for (const [name, type, props, reason] of cases) {
-            it(name, () => {
-                const verdict = vpcePolicyJson.evaluate(type, props);
-                assert.deepStrictEqual(verdict.violations, []);
-                assert.match(verdict.notApplicable ?? "", reason);
-            });
-        }
+        expectNotApplicable(vpcePolicyJson, cases);
     });
 
     describe("never throws", () => {
         const odd: unknown[] = [undefined, null, 0, "", "x", [], [[]], { policy: Symbol("s") }, { policy: { toString: null } }, { policyDocument: Object.create(null) }, new Proxy({}, { get() { throw new Error("boom"); } })];
-        for (const type of Object.values(ResourceType)) {
-            it(`for odd props of ${type}`, () => {
-                for (const props of odd) {
-                    assert.doesNotThrow(() => vpcePolicyJson.evaluate(type, props));
-                }
-            });
-        }
+        expectNeverThrows(vpcePolicyJson, odd);
     });
 });
 

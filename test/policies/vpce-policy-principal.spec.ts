@@ -1,9 +1,7 @@
-import * as assert from "assert";
 import { vpcePolicyPrincipal } from "../../policies/vpce-policy-principal";
 import { ResourceType } from "../../stack/endpoint-policy";
 import { UnknownSentinel } from "../../values/unknown-values";
-import { fullAccessPolicy, s3BucketPolicy, expectPasses, expectReports, type DocumentCase } from "../support/cases";
-import { dataPerimeterExamples, dynamoDbRolePolicy, dynamoDbTablePolicy, gatewayPrincipalArnPolicy, s3AccountBucketsPolicy, s3SpecificBucketPolicy } from "../support/document-policies";
+import { fullAccessPolicy, expectPasses, expectReports, type DocumentCase, documentedPolicyCases, expectNeverThrows, expectNotApplicable, type NotApplicableCase } from "../support/cases";
 
 type Case = DocumentCase;
 
@@ -14,14 +12,7 @@ const withoutPrincipal = (extra: Record<string, unknown> = {}) => {
 };
 
 const valid: Case[] = [
-    { name: "AWS's default full-access policy", document: fullAccessPolicy },
-    { name: "the PrivateLink guide's S3 bucket example", document: s3BucketPolicy },
-    { name: "the S3 guide's specific-bucket example", document: s3SpecificBucketPolicy },
-    { name: "the S3 guide's account-buckets Deny", document: s3AccountBucketsPolicy },
-    { name: "the PrivateLink guide's aws:PrincipalArn example", document: gatewayPrincipalArnPolicy },
-    { name: "the DynamoDB guide's table example", document: dynamoDbTablePolicy },
-    { name: "the DynamoDB guide's role example", document: dynamoDbRolePolicy },
-    ...Object.entries(dataPerimeterExamples).map(([file, document]) => ({ name: `data-perimeter ${file}`, document })),
+    ...documentedPolicyCases,
     { name: "{\"AWS\": \"*\"}", document: statement({ Principal: { AWS: "*" } }) },
     { name: "AWS principals as a list of an ARN and an account ID", document: statement({ Principal: { AWS: ["arn:aws:iam::111122223333:role/app", "444455556666"] } }) },
     { name: "a service principal", document: statement({ Principal: { Service: "ec2.amazonaws.com" } }) },
@@ -66,7 +57,7 @@ describe("vpce-policy-principal", () => {
     });
 
     describe("has no verdict", () => {
-        const cases: [string, string, Record<string, unknown>, RegExp][] = [
+        const cases: NotApplicableCase[] = [
             ["no policy", ResourceType.vpcEndpoint, { vpcId: "vpc-1" }, /no endpoint policy/],
             ["an unknown policy (preview)", ResourceType.vpcEndpoint, { policy: UnknownSentinel.string }, /not known until the update/],
             ["an aws-native document with an unknown principal", ResourceType.nativeVpcEndpoint, { policyDocument: { Statement: [{ Effect: "Allow", Principal: { AWS: UnknownSentinel.string }, Action: "*", Resource: "*" }] } }, /not known/],
@@ -75,21 +66,11 @@ describe("vpce-policy-principal", () => {
             ["a JSON array", ResourceType.vpcEndpoint, { policy: "[]" }, /not a JSON object; see vpce-policy-json/],
             ["a document without statements", ResourceType.vpcEndpoint, { policy: "{\"Version\":\"2012-10-17\"}" }, /no statement objects; see vpce-policy-json/],
         ];
-        for (const [name, type, props, reason] of cases) {
-            it(name, () => {
-                const verdict = vpcePolicyPrincipal.evaluate(type, props);
-                assert.deepStrictEqual(verdict.violations, []);
-                assert.match(verdict.notApplicable ?? "", reason);
-            });
-        }
+        expectNotApplicable(vpcePolicyPrincipal, cases);
     });
 
     describe("never throws", () => {
         const odd: unknown[] = [undefined, null, 0, "", [], { policy: "{\"Statement\":[{\"Principal\":{\"__proto__\":1}}]}" }, { policyDocument: { Statement: [{ Principal: Object.create(null) }] } }, { policyDocument: { Statement: [null, 1, "x", [{}]] } }, new Proxy({}, { get() { throw new Error("boom"); } })];
-        for (const type of Object.values(ResourceType)) {
-            it(`for odd props of ${type}`, () => {
-                for (const props of odd) assert.doesNotThrow(() => vpcePolicyPrincipal.evaluate(type, props));
-            });
-        }
+        expectNeverThrows(vpcePolicyPrincipal, odd);
     });
 });

@@ -2,8 +2,7 @@ import * as assert from "assert";
 import { vpcePolicySize, endpointPolicyMaxLength } from "../../policies/vpce-policy-size";
 import { ResourceType } from "../../stack/endpoint-policy";
 import { UnknownSentinel } from "../../values/unknown-values";
-import { fullAccessPolicy, s3BucketPolicy, type Carrier, expectPasses, expectReports, type DocumentCase } from "../support/cases";
-import { dynamoDbTablePolicy, perimeterS3Policy, s3SpecificBucketPolicy } from "../support/document-policies";
+import { type Carrier, expectPasses, expectReports, type DocumentCase, documentedPolicyCases, expectNeverThrows, expectNotApplicable, type NotApplicableCase } from "../support/cases";
 
 type Case = DocumentCase;
 
@@ -41,11 +40,7 @@ const astral = (() => {
 })();
 
 const valid: Case[] = [
-    { name: "AWS's default full-access policy", document: fullAccessPolicy },
-    { name: "the PrivateLink guide's S3 bucket example", document: s3BucketPolicy },
-    { name: "the S3 guide's specific-bucket example", document: s3SpecificBucketPolicy },
-    { name: "the DynamoDB guide's specific-table example", document: dynamoDbTablePolicy },
-    { name: "the data-perimeter S3 example", document: perimeterS3Policy },
+    ...documentedPolicyCases,
     { name: "exactly 20,480 characters", document: exactly },
     { name: "pretty-printed over the limit, compacted under it", document: prettyOver, on: textCarriers },
     { name: "20,480 characters of which 100 are astral (counted as characters, not UTF-16 units)", document: astral },
@@ -85,28 +80,18 @@ describe("vpce-policy-size", () => {
     });
 
     describe("has no verdict", () => {
-        const cases: [string, string, Record<string, unknown>, RegExp][] = [
+        const cases: NotApplicableCase[] = [
             ["no policy", ResourceType.vpcEndpoint, { vpcId: "vpc-1" }, /no endpoint policy/],
             ["an unknown policy (preview)", ResourceType.vpcEndpoint, { policy: UnknownSentinel.string }, /not known until the update/],
             ["an unknown standalone policy (preview)", ResourceType.vpcEndpointPolicy, { policy: UnknownSentinel.string }, /not known/],
             ["an aws-native document with an unknown inside", ResourceType.nativeVpcEndpoint, { policyDocument: { Statement: [{ ...oneOver.Statement[0], Resource: UnknownSentinel.string }] } }, /not known/],
             ["a policy that is a number", ResourceType.vpcEndpoint, { policy: 42 }, /a number, not a policy document; see vpce-policy-json/],
         ];
-        for (const [name, type, props, reason] of cases) {
-            it(name, () => {
-                const verdict = vpcePolicySize.evaluate(type, props);
-                assert.deepStrictEqual(verdict.violations, []);
-                assert.match(verdict.notApplicable ?? "", reason);
-            });
-        }
+        expectNotApplicable(vpcePolicySize, cases);
     });
 
     describe("never throws", () => {
         const odd: unknown[] = [undefined, null, 0, "", [], { policy: Symbol("s") }, { policyDocument: { a: 1n } }, { policyDocument: { a: () => 1 } }, { policyDocument: Object.create(null) }, new Proxy({}, { get() { throw new Error("boom"); } })];
-        for (const type of Object.values(ResourceType)) {
-            it(`for odd props of ${type}`, () => {
-                for (const props of odd) assert.doesNotThrow(() => vpcePolicySize.evaluate(type, props));
-            });
-        }
+        expectNeverThrows(vpcePolicySize, odd);
     });
 });

@@ -6,9 +6,12 @@
 import * as assert from "assert";
 import * as fc from "fast-check";
 import {
-    carrierProps, carrierTypes, Doc, objectOf, documentCase, documentConfig, getAt, hostileProps, packTypes, pathsOf, policyText,
-    printable, replaceAt, sentinelFor, summarize, textForm, unknownPlacement, type Carrier, type DocumentCase, type JsonOptions,
+    carrierProps, Doc, objectOf, documentCase, documentConfig, getAt, hostileProps, packTypes, pathsOf, policyText,
+    printable, replaceAt, sentinelFor, summarize, textForm, unknownPlacement, type GeneratedDocumentCase, type JsonOptions,
 } from "../support/arbitraries";
+import { carrierResource, carriers, carrierTypes, policyProperty, type Carrier } from "../support/cases";
+import { urnOf } from "../support/stacks";
+import { endpointPolicyMaxLength } from "../../policies/vpce-policy-size";
 import { check, fuzzMode } from "../fuzz/budget";
 import { checkDocumentRun, checkMessages, documentPolicies, evictParseCache, inputBlob, inputTexts, runDocumentPolicy, withinTime } from "./harness";
 import { UnknownSentinel } from "../../values/unknown-values";
@@ -19,9 +22,6 @@ import { fiveMegabyteDocument } from "../corpus/hostile";
 /** The issue's bounds: 50 ms per evaluation of a document within AWS's limit, 1 s for 5 MB. */
 export const boundWithinLimitMs = 50;
 export const boundHugeMs = 1000;
-const awsLimit = 20480;
-
-const urn = (type: string) => `urn:pulumi:dev::fuzz::${type}::carrier`;
 
 /**
  * Runs every document policy on one resource with every shared check; returns the runs by policy.
@@ -35,11 +35,11 @@ async function judgeResource(type: string, props: unknown, config: unknown, time
     for (const policy of documentPolicies) {
         if (timeBoundMs !== undefined) evictParseCache();
         // A fresh props object per timed run: readings are also kept with the props object.
-        const run = await runDocumentPolicy(policy, type, urn(type), timeBoundMs === undefined ? props : copyOf(props), config);
+        const run = await runDocumentPolicy(policy, type, urnOf(type, "carrier"), timeBoundMs === undefined ? props : copyOf(props), config);
         checkDocumentRun(policy, run);
         checkMessages(policy.name, run.violations.map((v) => v.message), texts, blob);
         if (timeBoundMs !== undefined && run.elapsed > timeBoundMs) {
-            await withinTime(`${policy.name} on ${type}`, timeBoundMs, () => runDocumentPolicy(policy, type, urn(type), copyOf(props), config).then((r) => r.elapsed));
+            await withinTime(`${policy.name} on ${type}`, timeBoundMs, () => runDocumentPolicy(policy, type, urnOf(type, "carrier"), copyOf(props), config).then((r) => r.elapsed));
         }
         runs.set(policy.name, run);
     }
@@ -76,7 +76,7 @@ function policyTextOf(props: unknown): string | undefined {
 /** The 50 ms bound applies to documents within AWS's limit (measured as written). */
 function boundFor(props: unknown): number | undefined {
     const text = policyTextOf(props);
-    return text === undefined || characterCount(text) <= awsLimit ? boundWithinLimitMs : undefined;
+    return text === undefined || characterCount(text) <= endpointPolicyMaxLength ? boundWithinLimitMs : undefined;
 }
 
 const hostileOptions: JsonOptions = fuzzMode === "full"
@@ -112,7 +112,7 @@ describe("document rules: properties", function () {
         await check("document rules: unknown values", fc.asyncProperty(placed, async ({ c, placement, insideDocument }) => {
             const { type, props } = carrierProps(c);
             const before = await judgeResource(type, props, c.config, undefined);
-            const property = c.carrier === "native" || c.carrier === "nativeText" ? "policyDocument" : "policy";
+            const property = policyProperty(c.carrier);
             let after: typeof before;
             if (insideDocument) {
                 // A value inside the document (or the whole document) becomes unknown.
@@ -156,31 +156,31 @@ describe("document rules: properties", function () {
             }
             let n = copies;
             let text = c.doc.form === "raw" ? String(doc).repeat(copies) : policyText(doc, form);
-            while (characterCount(text) > awsLimit && n > 1) {
+            while (characterCount(text) > endpointPolicyMaxLength && n > 1) {
                 n = Math.floor(n * 0.8);
                 if (c.doc.form === "raw") text = String(c.doc.value).repeat(n);
                 else text = policyText({ ...(doc as object), Statement: ((doc as Record<string, unknown>).Statement as unknown[]).slice(0, n) }, form);
             }
-            if (characterCount(text) > awsLimit) text = text.slice(0, awsLimit);
+            if (characterCount(text) > endpointPolicyMaxLength) text = text.slice(0, endpointPolicyMaxLength);
             return printable({ carrier: c.carrier as Carrier, text, config: c.config }, (v) => `${v.carrier}: ${v.text.length} characters ${JSON.stringify(v.text.slice(0, 300))}…`);
         });
         await check("document rules: 50 ms within the limit", fc.asyncProperty(bigWithinLimit, async ({ carrier, text, config }) => {
-            const props = carrier === "native" ? { policyDocument: safeParse(text) ?? text } : carrier === "nativeText" ? { policyDocument: text } : { policy: text };
-            await judgeResource(carrierTypes[carrier], props, config, boundWithinLimitMs);
+            const { type, props } = textOn(carrier, text);
+            await judgeResource(type, props, config, boundWithinLimitMs);
         }), { quick: 40, full: 1_500 });
     });
 
     it("answer within 1 s for a 5 MB document", async () => {
         const huge = fc.record({
-            carrier: fc.constantFrom<Carrier>("endpoint", "standalone", "native", "nativeText"),
+            carrier: fc.constantFrom(...carriers),
             shape: fc.constantFrom("statements", "actions", "resources", "conditions", "one-string", "sid", "duplicate-keys", "wildcards", "principals", "garbage"),
             config: documentConfig,
         }).map((r) => printable(r, (v) => JSON.stringify(v)));
         await check("document rules: 1 s for 5 MB", fc.asyncProperty(huge, async ({ carrier, shape, config }) => {
             const text = fiveMegabyteDocument(shape);
             assert.ok(text.length >= 5_000_000, `${shape}: ${text.length}`);
-            const props = carrier === "native" ? { policyDocument: safeParse(text) ?? text } : carrier === "nativeText" ? { policyDocument: text } : { policy: text };
-            await judgeResource(carrierTypes[carrier], props, config, boundHugeMs);
+            const { type, props } = textOn(carrier, text);
+            await judgeResource(type, props, config, boundHugeMs);
         }), { quick: 3, full: 60 });
     });
 
@@ -195,7 +195,7 @@ describe("document rules: properties", function () {
             let value = c.doc.value;
             for (const p of paths) value = replaceAt(value, p, `${String(getAt(value, p))}${long}`);
             // Keys below a statement's elements (condition operators and keys, principal types) too.
-            return printable({ ...c, doc: new Doc(lengthenKeys(value, long, 0), c.doc.form) } as DocumentCase, (v) => `${v.carrier} ${v.doc.describe()} config=${summarize(v.config)}`);
+            return printable({ ...c, doc: new Doc(lengthenKeys(value, long, 0), c.doc.form) } as GeneratedDocumentCase, (v) => `${v.carrier} ${v.doc.describe()} config=${summarize(v.config)}`);
         });
         await check("document rules: long values", fc.asyncProperty(longValues, async (c) => {
             const { type, props } = carrierProps(c);
@@ -203,6 +203,11 @@ describe("document rules: properties", function () {
         }), { quick: 150, full: 6_000 });
     });
 });
+
+/** A carrier holding `text` alone: parsed where aws-native takes an object (the text itself when it does not parse). */
+function textOn(carrier: Carrier, text: string) {
+    return carrierResource(carrier, carrier === "native" ? safeParse(text) ?? text : text, {});
+}
 
 function safeParse(text: string): unknown {
     try {

@@ -8,13 +8,13 @@ import * as assert from "assert";
 import { performance } from "perf_hooks";
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { policies } from "../../policies";
-import { forgetInputs, rememberInputs } from "../../stack/inputs-memory";
 import { parseJsonDocumentCached } from "../../iam/json-document";
 import { Findings, type DocumentPolicy, type MessageData, type Violation } from "../../framework/rule";
 import type { GraphResource } from "../../stack/stack-graph";
 import type { StackPolicy, StackViolation } from "../../framework/stack-rule";
 import { nameFromUrn, type RunResult } from "../../engine";
-import type { LooseResource, RenderedResource } from "../support/arbitraries";
+import { maxMessageLength } from "../support/cases";
+import { looseOf, policyResourcesOf, rememberAnalysed, type LooseResource } from "../support/stacks";
 
 // The framework's own proxy and error (internal to @pulumi/policy, so not in its typings).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -118,53 +118,15 @@ export function checkDocumentRun(policy: DocumentPolicy, run: DocumentRun): void
 // ---------------------------------------------------------------------------------------------
 // Stacks
 
-/** Framework-shaped stack resources: props behind the unknown-checking proxy, dependencies as resource objects. */
+/** Framework-shaped stack resources: with `proxied`, as the framework builds them (props behind its unknown-checking proxy); without, as a library caller may hand them. */
 export function frameworkResources(resources: readonly LooseResource[], proxied: boolean): GraphResource[] {
-    const objects = resources.map((r) => {
-        if (r === null || typeof r !== "object") return r as unknown as GraphResource;
-        const props = proxied && r.props !== null && typeof r.props === "object" ? frameworkProxy.unknownCheckingProxy(r.props) : r.props;
-        return { type: r.type, urn: r.urn, name: r.name, props, propertyDependencies: {} as Record<string, unknown>, dependencies: [] as unknown[] } as unknown as GraphResource & { propertyDependencies: Record<string, unknown> };
-    });
-    const byUrn = new Map<unknown, GraphResource>();
-    for (const o of objects) if (o !== null && typeof o === "object") byUrn.set(o.urn, o);
-    resources.forEach((r, i) => {
-        if (r === null || typeof r !== "object") return;
-        const o = objects[i] as { propertyDependencies?: unknown };
-        const deps = r.propertyDependencies;
-        if (deps === null || typeof deps !== "object" || Array.isArray(deps)) {
-            // The framework always builds an object; a library caller may pass anything.
-            if (!proxied) o.propertyDependencies = deps;
-            return;
-        }
-        const out: Record<string, unknown> = {};
-        for (const [k, v] of Object.entries(deps)) {
-            if (!Array.isArray(v)) {
-                if (!proxied) out[k] = v;
-                continue;
-            }
-            // The framework drops dependencies it cannot find; a library caller may hand URNs or junk.
-            out[k] = proxied ? v.map((u) => byUrn.get(u)).filter((d) => d !== undefined) : v.map((u) => byUrn.get(u) ?? u);
-        }
-        o.propertyDependencies = out;
-    });
-    return objects;
+    return policyResourcesOf(resources, proxied ? { props: (props) => frameworkProxy.unknownCheckingProxy(props) } : undefined);
 }
 
 /** Records the inputs as the pack's Analyze calls would, after forgetting earlier ones. */
-export function analyse(resources: readonly LooseResource[]): void {
-    forgetInputs();
-    for (const r of resources) {
-        if (r === null || typeof r !== "object" || r.inputs === undefined) continue;
-        rememberInputs(r.urn as string, r.inputs);
-    }
-}
+export const analyse = rememberAnalysed;
 
-export function looseOf(rendered: readonly RenderedResource[]): LooseResource[] {
-    return rendered.map((r) => ({
-        type: r.type, urn: r.urn, name: r.name, props: r.outputs, propertyDependencies: r.propertyDependencies,
-        dependencies: r.dependencies, ...(r.analysed ? { inputs: r.inputs } : {}),
-    }));
-}
+export { looseOf };
 
 export interface StackRun {
     violations: StackViolation[];
@@ -249,7 +211,7 @@ export async function withinTime(what: string, boundMs: number, measure: () => P
 // ---------------------------------------------------------------------------------------------
 // Messages
 
-export const maxMessageLength = 1000;
+export { maxMessageLength };
 export const maxQuotedValue = 200;
 const echoLength = 200;
 
@@ -326,6 +288,11 @@ export function inputBlob(value: unknown): string {
         }
     }
     return parts.join("\u0000");
+}
+
+/** What the rule wrote in an engine diagnostic: the framework puts the policy's description and a newline before it. */
+export function ruleMessage(d: { message: string; description: string }): string {
+    return d.message.startsWith(`${d.description}\n`) ? d.message.slice(d.description.length + 1) : d.message;
 }
 
 /** No message echoes the input: short overall, no quoted value over 200 characters, no 200-character run of the input. */

@@ -9,8 +9,8 @@ import { buildAuditReport, type AuditReport, type PackRun } from "../../report/a
 import { formatJsonReport } from "../../report/json";
 import { sarifLog, sarifSchema } from "../../report/sarif";
 import { formatTextReport } from "../../report/text";
+import { urnOf } from "../support/stacks";
 
-const urn = (stack: string, type: string, name: string) => `urn:pulumi:${stack}::network::${type}::${name}`;
 const endpoint = "aws:ec2/vpcEndpoint:VpcEndpoint";
 const baseDir = path.resolve("/work/repo");
 
@@ -29,7 +29,7 @@ const info: AnalyzerDescription = {
 function diagnostic(stack: string, name: string, policyName: string, enforcementLevel: EnforcementLevel, specific: string): Diagnostic {
     const description = info.policies.find((p) => p.name === policyName)!.description;
     return {
-        policyName, policyPackName: "vpce-guard", enforcementLevel, urn: urn(stack, endpoint, name),
+        policyName, policyPackName: "vpce-guard", enforcementLevel, urn: urnOf(endpoint, name, { stack, project: "network" }),
         // The framework prefixes the message with the policy's description.
         message: `${description}\n${specific}`, description, severity: "high",
         phase: policyName === "vpce-policy-json" ? "analyze" : "analyzeStack",
@@ -37,7 +37,7 @@ function diagnostic(stack: string, name: string, policyName: string, enforcement
 }
 
 function document(stack: string, file: string, names: string[], extra: Partial<StackDocument> = {}): StackDocument {
-    const resources = names.map((n) => ({ urn: urn(stack, endpoint, n), type: endpoint, inputs: {} }));
+    const resources = names.map((n) => ({ urn: urnOf(endpoint, n, { stack, project: "network" }), type: endpoint, inputs: {} }));
     return {
         file, kind: "export", stack, project: "network", resources,
         lines: Object.fromEntries(resources.map((r, i) => [r.urn, 10 * (i + 1)])), sources: {},
@@ -51,8 +51,8 @@ function packRun(diagnostics: Diagnostic[], configured: Partial<Record<string, E
         info, directory: "/opt/vpce-guard", diagnostics,
         configured: Object.fromEntries(info.policies.map((p) => [p.name, { enforcementLevel: configured[p.name] ?? p.enforcementLevel, properties: {} }])),
         notApplicable: [
-            { policyName: "vpce-policy-json", reason: "no endpoint policy set", urn: urn("dev", endpoint, "sts"), phase: "analyze" },
-            { policyName: "vpce-policy-json", reason: "no endpoint policy set", urn: urn("dev", endpoint, "ecr"), phase: "analyze" },
+            { policyName: "vpce-policy-json", reason: "no endpoint policy set", urn: urnOf(endpoint, "sts", { stack: "dev", project: "network" }), phase: "analyze" },
+            { policyName: "vpce-policy-json", reason: "no endpoint policy set", urn: urnOf(endpoint, "ecr", { stack: "dev", project: "network" }), phase: "analyze" },
         ],
     };
 }
@@ -220,7 +220,7 @@ describe("SARIF report", function () {
         assert.deepEqual(results.map((r: any) => `${r.ruleId} ${r.level}`), [
             "vpce-policy-json error", "vpce-policy-json error", "vpce-policy-explicit warning", "vpce-private-dns warning",
         ]);
-        assert.deepEqual(results[0].locations[0].logicalLocations, [{ fullyQualifiedName: urn("dev", endpoint, "s3"), name: "s3", kind: "resource" }]);
+        assert.deepEqual(results[0].locations[0].logicalLocations, [{ fullyQualifiedName: urnOf(endpoint, "s3", { stack: "dev", project: "network" }), name: "s3", kind: "resource" }]);
         assert.equal(results[0].message.text, "Statement[0]: \"Effect\" is \"allow\".");
         assert.equal(results[0].properties.stack, "network/dev");
     });
@@ -256,7 +256,7 @@ describe("SARIF report", function () {
         assert.equal(run.results[0].locations[0].physicalLocation.artifactLocation.uri, "file:///elsewhere/dev.json");
         assert.equal(run.results[0].locations[0].physicalLocation.artifactLocation.uriBaseId, undefined);
         assert.equal(run.results[1].locations[0].physicalLocation, undefined);
-        assert.deepEqual(run.results[1].locations[0].logicalLocations[0].fullyQualifiedName, urn("qa", endpoint, "s3"));
+        assert.deepEqual(run.results[1].locations[0].logicalLocations[0].fullyQualifiedName, urnOf(endpoint, "s3", { stack: "qa", project: "network" }));
         assert.equal(run.artifacts.length, 1);
     });
 });

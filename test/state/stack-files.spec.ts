@@ -8,6 +8,7 @@ import { decodeStackFile, readStackDocument, type StackDocument, type StackFileE
 import { secret, UnknownSentinel, type StackResource } from "../../engine";
 import { exampleStack } from "../../examples/stack";
 import { repoRoot, fixturesDir } from "../support/paths";
+import { urnOf } from "../support/stacks";
 
 const fixtures = path.join(fixturesDir, "cli");
 const examples = path.join(repoRoot, "examples");
@@ -37,7 +38,8 @@ function resource(document: StackDocument, name: string): StackResource {
     return found;
 }
 
-const urn = (type: string, name: string) => `urn:pulumi:dev::things::${type}::${name}`;
+/** The fixtures' project. */
+const inThings = { project: "things" };
 
 /** Every property of `expected` is in `actual` with an equal value; objects may hold more keys, at any depth. */
 function assertIncludes(actual: unknown, expected: unknown, where: string): void {
@@ -78,15 +80,15 @@ describe("stack files: pulumi stack export", function () {
         const b = resource(document, "b");
         assert.deepEqual(b.inputs, { peer: "a-1" });
         assert.deepEqual(b.outputs, { id: "b-1", peer: "a-1" });
-        assert.equal(b.parent, urn("pulumi:pulumi:Stack", "things-dev"));
-        assert.deepEqual(b.dependencies, [urn("test:index:Thing", "a")]);
-        assert.deepEqual(b.propertyDependencies, { peer: [urn("test:index:Thing", "a")] });
+        assert.equal(b.parent, urnOf("pulumi:pulumi:Stack", "things-dev", inThings));
+        assert.deepEqual(b.dependencies, [urnOf("test:index:Thing", "a", inThings)]);
+        assert.deepEqual(b.propertyDependencies, { peer: [urnOf("test:index:Thing", "a", inThings)] });
         assert.deepEqual(resource(document, "things-dev").outputs, { answer: 42 });
     });
 
     it("attaches the provider a resource names (URN::ID) with the provider's inputs", function () {
         assert.deepEqual(resource(document, "a").provider, {
-            urn: urn("pulumi:providers:test", "default"), type: "pulumi:providers:test", properties: { region: "mars-1" },
+            urn: urnOf("pulumi:providers:test", "default", inThings), type: "pulumi:providers:test", properties: { region: "mars-1" },
         });
         assert.equal(resource(document, "things-dev").provider, undefined);
     });
@@ -113,12 +115,12 @@ describe("stack files: pulumi stack export", function () {
 
     it("gives the line of each resource in the file", function () {
         const text = fixture("things-dev.export.json");
-        const line = document.lines[urn("test:index:Thing", "b")];
+        const line = document.lines[urnOf("test:index:Thing", "b", inThings)];
         assert.match(text.split("\n")[line - 1], /"urn": "urn:pulumi:dev::things::test:index:Thing::b"/);
     });
 
     it("reads version 4 (deployments with features) and a file backend's checkpoint", function () {
-        const resources = [{ urn: urn("test:index:Thing", "x"), custom: true, id: "x-1", type: "test:index:Thing", inputs: { a: 1 }, outputs: { a: 1, id: "x-1" } }];
+        const resources = [{ urn: urnOf("test:index:Thing", "x", inThings), custom: true, id: "x-1", type: "test:index:Thing", inputs: { a: 1 }, outputs: { a: 1, id: "x-1" } }];
         assert.equal(read(exportOf(resources, 4)).resources.length, 1);
         const checkpoint = read(JSON.stringify({ version: 3, checkpoint: { stack: "organization/things/dev", latest: JSON.parse(exportOf(resources)).deployment } }));
         assert.equal(checkpoint.kind, "checkpoint");
@@ -132,14 +134,14 @@ describe("stack files: pulumi stack export", function () {
     });
 
     it("gives a resource without outputs empty outputs, not its inputs (AnalyzeStack gets the state's outputs)", function () {
-        const doc = read(exportOf([{ urn: urn("test:index:Thing", "x"), custom: true, type: "test:index:Thing", inputs: { a: 1 } }]));
+        const doc = read(exportOf([{ urn: urnOf("test:index:Thing", "x", inThings), custom: true, type: "test:index:Thing", inputs: { a: 1 } }]));
         assert.deepEqual(doc.resources[0].outputs, {});
     });
 
     it("reads values nested deeper than an IAM document may be", function () {
         let deep: unknown = "bottom";
         for (let i = 0; i < 200; i++) deep = { d: deep };
-        const doc = read(exportOf([{ urn: urn("test:index:Thing", "x"), type: "test:index:Thing", inputs: { deep } }]));
+        const doc = read(exportOf([{ urn: urnOf("test:index:Thing", "x", inThings), type: "test:index:Thing", inputs: { deep } }]));
         assert.ok(doc.resources[0].inputs.deep);
     });
 });
@@ -200,7 +202,7 @@ describe("stack files: pulumi preview --json", function () {
         const c = resource(document, "c");
         assert.deepEqual(c.inputs, { peer: unknown, tags: [unknown, "fixed"] });
         assert.deepEqual(c.outputs, { peer: unknown, tags: [unknown, "fixed"], id: unknown });
-        assert.deepEqual(c.propertyDependencies, { peer: [urn("test:index:Thing", "a")], tags: [] });
+        assert.deepEqual(c.propertyDependencies, { peer: [urnOf("test:index:Thing", "a", inThings)], tags: [] });
     });
 
     it("turns \"[secret]\" into an unknown, counted once in one note", function () {
@@ -216,7 +218,7 @@ describe("stack files: pulumi preview --json", function () {
     });
 
     it("keeps one resource per URN when a replacement is shown as several steps", function () {
-        const u = urn("test:index:Thing", "r");
+        const u = urnOf("test:index:Thing", "r", inThings);
         const state = { urn: u, custom: true, type: "test:index:Thing", inputs: { v: 2 } };
         const doc = read(JSON.stringify({ steps: [
             { op: "create-replacement", urn: u, newState: state },
@@ -242,8 +244,8 @@ describe("stack files: errors name the file and, for JSON, the line and column",
         { name: "an old deployment version", text: JSON.stringify({ version: 2, deployment: {} }), message: /deployment version 2 is not supported/, line: 1, column: 2 },
         { name: "a resource without a URN", text: deployment([{ type: "test:index:Thing" }]), message: /deployment\.resources\[0\] has no "urn"/, line: 6, column: 7 },
         { name: "a resource URN that is not one", text: deployment([{ urn: "arn:aws:x", type: "t" }]), message: /deployment\.resources\[0\]\.urn is not a Pulumi URN/, line: 7, column: 9 },
-        { name: "inputs that are not an object", text: deployment([{ urn: urn("t:i:T", "x"), type: "t:i:T", inputs: [1] }]), message: /deployment\.resources\[0\]\.inputs is a list; expected an object of properties/, line: 9, column: 9 },
-        { name: "a secret without a value", text: deployment([{ urn: urn("t:i:T", "x"), type: "t:i:T", inputs: { p: { [sig]: secretSig } } }]), message: /inputs\.p is a secret with neither "plaintext" nor "ciphertext"/, line: 10, column: 11 },
+        { name: "inputs that are not an object", text: deployment([{ urn: urnOf("t:i:T", "x", inThings), type: "t:i:T", inputs: [1] }]), message: /deployment\.resources\[0\]\.inputs is a list; expected an object of properties/, line: 9, column: 9 },
+        { name: "a secret without a value", text: deployment([{ urn: urnOf("t:i:T", "x", inThings), type: "t:i:T", inputs: { p: { [sig]: secretSig } } }]), message: /inputs\.p is a secret with neither "plaintext" nor "ciphertext"/, line: 10, column: 11 },
         { name: "steps that are not a list", text: '{"steps": {}}', message: /"steps" is an object; expected a list/, line: 1, column: 2 },
     ];
     for (const c of cases) {

@@ -7,7 +7,8 @@
 
 import * as fc from "fast-check";
 import { UnknownSentinel, type UnknownKind } from "../../values/unknown-values";
-import { awsDefaultPolicyText, idPrefix, ownIdOutput, T, type BuiltResource, type Shape } from "./stacks";
+import { carriers, carrierResource, type Carrier } from "./cases";
+import { idPrefix, looseOf, ownIdOutput, ref, Stack, T, type BuiltResource, type LooseResource, type Shape, type Spec } from "./stacks";
 
 // ---------------------------------------------------------------------------------------------
 // Unknowns, huge strings, deep nesting
@@ -205,6 +206,8 @@ export const statement: fc.Arbitrary<Record<string, unknown>> = fc.record({
     return fc.record({
         keepEffect: fc.boolean(), keepPrincipal: fc.boolean(), keepAction: fc.boolean(), keepResource: fc.boolean(),
         notPrincipal: fc.integer({ min: 0, max: 9 }), notAction: fc.integer({ min: 0, max: 9 }), notResource: fc.integer({ min: 0, max: 9 }), extra: fc.integer({ min: 0, max: 14 }),
+        // The name an extra key goes under: an unknown element, a near miss in case or number, a prototype key.
+        extraKey: fc.constantFrom("Extra", "principal", "Actions", "__proto__"),
     }).map((k) => {
         const out: Array<[string, unknown]> = [];
         const given = s as Record<string, unknown>;
@@ -221,7 +224,7 @@ export const statement: fc.Arbitrary<Record<string, unknown>> = fc.record({
         put("Resource", k.keepResource, () => "*");
         if (k.notResource === 0 && Object.hasOwn(s, "NotResource")) out.push(["NotResource", s.NotResource]);
         put("Condition", false, () => undefined);
-        if (k.extra === 0 && Object.hasOwn(s, "Extra")) out.push([["Extra", "principal", "Actions", "__proto__"][k.notAction % 4], s.Extra]);
+        if (k.extra === 0 && Object.hasOwn(s, "Extra")) out.push([k.extraKey, s.Extra]);
         return objectOf(out);
     });
 });
@@ -274,6 +277,8 @@ export interface TextForm {
     /** Where a truncation or insertion happens, as a fraction of the length. */
     at: number;
     insert: string;
+    /** How an aws-native endpoint's `policyDocument` takes the document: the object itself (only while the text is undamaged), or this text. */
+    onNative: "object" | "text";
 }
 
 export const textForm: fc.Arbitrary<TextForm> = fc.record({
@@ -284,7 +289,11 @@ export const textForm: fc.Arbitrary<TextForm> = fc.record({
     mutation: fc.constantFrom<TextForm["mutation"]>("none", "none", "none", "none", "none", "bom", "truncate", "insert", "comment", "json-in-string", "trailing", "nul"),
     at: fc.double({ min: 0, max: 1, noNaN: true }),
     insert: fc.constantFrom(",", "}", "]", "\"", "\u0000", "\n", "{", "\\", "\ud800", "1e999", "-", "/"),
+    onNative: fc.constantFrom<TextForm["onNative"]>("object", "object", "object", "text"),
 });
+
+/** JSON.stringify's own text (an object on aws-native). */
+export const plainText: TextForm = { indent: 0, crlf: false, duplicateEvery: 0, escapeAll: false, mutation: "none", at: 0, insert: "", onNative: "object" };
 
 /** Serialises like JSON.stringify, but can duplicate keys, escape everything, and then damage the text. */
 export function policyText(document: unknown, form: TextForm): string {
@@ -465,7 +474,7 @@ export function printable<T extends object>(value: T, print: (v: T) => string = 
 /** The pack's types that programs are made of (besides a bucket, which the pack does not judge). */
 export const packTypes: string[] = [
     T.vpc, T.nativeVpc, T.endpoint, T.nativeEndpoint, T.endpointPolicy, T.securityGroup, T.defaultSecurityGroup, T.nativeSecurityGroup,
-    T.securityGroupRule, T.ingressRule, T.egressRule, T.nativeIngress, T.nativeEgress, T.association,
+    T.securityGroupRule, T.ingressRule, T.egressRule, T.nativeIngress, T.nativeEgress, T.association, T.cidrBlock, T.nativeCidrBlock,
 ];
 
 type RoleName = "vpc" | "endpoint" | "securityGroup";
@@ -537,7 +546,7 @@ const docArb: fc.Arbitrary<Doc> = fc.oneof(
     { arbitrary: fc.tuple(policyDocument, textForm).map(([d, f]) => new Doc(d, f)), weight: 8 },
     { arbitrary: fc.tuple(wellFormedDocument, textForm).map(([d, f]) => new Doc(d, { ...f, mutation: "none", duplicateEvery: 0 })), weight: 4 },
     { arbitrary: rawPolicyText.map((t) => new Doc(t, "raw")), weight: 1 },
-    { arbitrary: fc.constantFrom(new Doc({ Statement: [{ Effect: "Allow", Principal: "*", Action: "*", Resource: "*" }] }, { indent: 0, crlf: false, duplicateEvery: 0, escapeAll: false, mutation: "none", at: 0, insert: "" })), weight: 2 },
+    { arbitrary: fc.constantFrom(new Doc({ Statement: [{ Effect: "Allow", Principal: "*", Action: "*", Resource: "*" }] }, plainText)), weight: 2 },
 );
 const policyValue = fc.oneof({ arbitrary: docArb as fc.Arbitrary<unknown>, weight: 8 }, { arbitrary: fc.constantFrom<unknown>(""), weight: 1 });
 
@@ -645,6 +654,19 @@ function resourceSpecArbitrary(junk: boolean, weights?: Array<[string, number]>)
             securityGroupId: refOrLiteral("securityGroup", "sg"),
             replaceDefaultAssociation: m(fc.constantFrom<unknown>(true, false), 1),
         }, { requiredKeys: [] }),
+        // Secondary IPv4 blocks of a VPC: given, or from an IPAM pool (known once allocated).
+        [T.cidrBlock]: fc.record({
+            vpcId: refOrLiteral("vpc", "vpc"),
+            cidrBlock: m(fc.constantFrom(...cidrPool), 1),
+            ipv4IpamPoolId: fc.constant("ipam-pool-0abc"),
+            ipv4NetmaskLength: fc.constantFrom<unknown>(16, 20, 28),
+        }, { requiredKeys: ["vpcId"] }),
+        [T.nativeCidrBlock]: fc.record({
+            vpcId: refOrLiteral("vpc", "vpc"),
+            cidrBlock: m(fc.constantFrom(...cidrPool), 1),
+            ipv4IpamPoolId: fc.constant("ipam-pool-0abc"),
+            amazonProvidedIpv6CidrBlock: fc.boolean(),
+        }, { requiredKeys: ["vpcId"] }),
         [T.bucket]: fc.record({ bucket: fc.constant("b"), policy: policyValue }, { requiredKeys: [] }),
     };
 
@@ -664,7 +686,7 @@ function resourceSpecArbitrary(junk: boolean, weights?: Array<[string, number]>)
     const typeWeights: Array<[string, number]> = [
         [T.vpc, 3], [T.nativeVpc, 1], [T.endpoint, 5], [T.nativeEndpoint, 2], [T.endpointPolicy, 2],
         [T.securityGroup, 4], [T.defaultSecurityGroup, 1], [T.nativeSecurityGroup, 2], [T.securityGroupRule, 2], [T.ingressRule, 1], [T.egressRule, 1],
-        [T.nativeIngress, 1], [T.nativeEgress, 1], [T.association, 2], [T.bucket, 1],
+        [T.nativeIngress, 1], [T.nativeEgress, 1], [T.association, 2], [T.cidrBlock, 1], [T.nativeCidrBlock, 1], [T.bucket, 1],
     ];
 
     return fc.oneof(
@@ -700,7 +722,7 @@ export function program(maxResources = 12, minResources = 1, clean = false): fc.
 
 const networkWeights: Array<[string, number]> = [
     [T.endpoint, 4], [T.nativeEndpoint, 1], [T.securityGroup, 4], [T.nativeSecurityGroup, 2], [T.defaultSecurityGroup, 1], [T.securityGroupRule, 2],
-    [T.ingressRule, 2], [T.egressRule, 2], [T.nativeIngress, 1], [T.nativeEgress, 1], [T.association, 1],
+    [T.ingressRule, 2], [T.egressRule, 2], [T.nativeIngress, 1], [T.nativeEgress, 1], [T.association, 1], [T.cidrBlock, 1], [T.nativeCidrBlock, 1],
 ];
 // Public blocks too: a VPC may use any range, and rules from inside it are then public CIDRs.
 const vpcCidr = fc.constantFrom("10.0.0.0/16", "8.8.0.0/16", "52.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12");
@@ -732,7 +754,6 @@ export type { Shape };
 /** A resource as the engine sends it, and as the pack's tests hand it over. */
 export type RenderedResource = BuiltResource;
 
-export const urnOf = (type: string, name: string) => `urn:pulumi:dev::fuzz::${type}::${name}`;
 
 /** The index of the resource a reference resolves to, or undefined when the program has none of its role. */
 export function refTarget(p: Program, ref: Ref): number | undefined {
@@ -755,89 +776,64 @@ export function neighbours(p: Program, index: number): Set<number> {
     return near;
 }
 
-/** Renders a program as one shape; `pulumi preview` sends unknowns for what new resources compute. */
-export function render(p: Program, shape: Shape): RenderedResource[] {
-    const known = (r: ResourceSpec) => shape === "deployed" || r.existing;
-    const byRole = (role: RoleName) => p.resources.map((r, i) => ({ r, i })).filter(({ r }) => roleTypes[role].includes(r.type));
-    const computedOf = (index: number): Record<string, unknown> => {
-        const r = p.resources[index];
-        const out: Record<string, unknown> = { [ownIdOutput(r.type)]: idOf(idPrefix[r.type] ?? "r", index) };
-        if (r.type === T.endpoint || r.type === T.nativeEndpoint) {
-            const type = r.inputs.vpcEndpointType;
-            if (type === undefined || type === "Gateway") out.prefixListId = idOf("pl", index);
-        }
-        if (r.type === T.vpc) out.defaultSecurityGroupId = idOf("sg", 0x100 + index);
-        // aws-native names the default group's ID output `defaultSecurityGroup` (CloudFormation's DefaultSecurityGroup).
-        if (r.type === T.nativeVpc) out.defaultSecurityGroup = idOf("sg", 0x100 + index);
-        if (r.type === T.endpointPolicy) {
-            // A VpcEndpointPolicy's ID is its endpoint's ID.
-            const target = r.inputs.vpcEndpointId;
-            if (target instanceof Ref) {
-                const endpoints = byRole("endpoint");
-                if (endpoints.length > 0) out.id = idOf("vpce", endpoints[target.pick % endpoints.length].i);
-            }
-        }
-        return out;
-    };
-    const resolve = (v: unknown, deps: Set<string>, asText: boolean): unknown => {
+/** The output a reference reads on its target: the own-ID output by type, and aws-native's name for the default group. */
+function outputName(type: string, output: Ref["output"]): string {
+    if (output === "id") return ownIdOutput(type);
+    return output === "defaultSecurityGroupId" && type === T.nativeVpc ? "defaultSecurityGroup" : output;
+}
+
+/** What a program's document is as the resource holds it: the object, or the text the program wrote (wholly unknown if the object holds an unknown). */
+function documentInput(doc: Doc, asText: boolean): unknown {
+    if (doc.form === "raw" || !asText) return doc.value;
+    return containsSentinel(doc.value) ? UnknownSentinel.string : policyText(doc.value, doc.form);
+}
+
+/** aws-native takes the document as the object (or text); everything else as text. */
+function takesText(type: string, key: string, v: unknown): boolean {
+    return !(key === "policyDocument" && type === T.nativeEndpoint && v instanceof Doc && v.form !== "raw" && v.form.mutation === "none" && v.form.onNative === "object");
+}
+
+/**
+ * A program as the stack builder's data: references by name, documents as the program sets them,
+ * and the IDs the provider assigns fixed by position, so that a literal in one resource can name
+ * another resource by value (`idOf`).
+ */
+export function specsOf(p: Program): Spec[] {
+    const input = (v: unknown, asText: boolean): unknown => {
         if (v instanceof Ref) {
-            const candidates = byRole(v.role);
-            if (candidates.length === 0) return idOf(v.role === "vpc" ? "vpc" : v.role === "endpoint" ? (v.output === "prefixListId" ? "pl" : "vpce") : "sg", 0xfff);
-            const { r, i } = candidates[v.pick % candidates.length];
-            deps.add(urnOf(r.type, r.name));
-            if (!known(r)) return UnknownSentinel.string;
-            const computed = computedOf(i);
-            const output = v.output === "id" ? ownIdOutput(r.type) : v.output === "defaultSecurityGroupId" && r.type === T.nativeVpc ? "defaultSecurityGroup" : v.output;
-            return Object.hasOwn(computed, output) ? computed[output] : `${output}-of-${r.name}`;
+            const target = refTarget(p, v);
+            // No resource of the role in the program: the program names one outside it.
+            if (target === undefined) return idOf(v.role === "vpc" ? "vpc" : v.role === "endpoint" ? (v.output === "prefixListId" ? "pl" : "vpce") : "sg", 0xfff);
+            const r = p.resources[target];
+            return ref(r.name, outputName(r.type, v.output));
         }
-        if (v instanceof Doc) {
-            if (v.form === "raw") return v.value;
-            const value = resolve(v.value, deps, false);
-            if (!asText) return value;
-            // pulumi.jsonStringify of a value holding an unknown is wholly unknown.
-            return containsSentinel(value) ? UnknownSentinel.string : policyText(value, v.form);
-        }
-        if (Array.isArray(v)) return v.map((e) => resolve(e, deps, asText));
-        if (v !== null && typeof v === "object") {
-            return objectOf(Object.keys(v).map((k) => [k, resolve((v as Record<string, unknown>)[k], deps, asText)] as const));
-        }
+        if (v instanceof Doc) return documentInput(v, asText);
+        if (Array.isArray(v)) return v.map((e) => input(e, asText));
+        if (v !== null && typeof v === "object") return objectOf(Object.keys(v).map((k) => [k, input((v as Record<string, unknown>)[k], asText)] as const));
         return v;
     };
     return p.resources.map((r, index) => {
-        const inputs: Record<string, unknown> = {};
-        const propertyDependencies: Record<string, string[]> = {};
-        for (const key of Object.keys(r.inputs)) {
-            const v = r.inputs[key];
-            if (v === undefined) continue;
-            const deps = new Set<string>();
-            // aws-native takes the document as an object (or text); everything else as text.
-            const asText = !(key === "policyDocument" && r.type === T.nativeEndpoint && v instanceof Doc && v.form !== "raw" && v.form.mutation === "none" && v.form.indent !== 4);
-            Object.defineProperty(inputs, key, { value: resolve(v, deps, asText), enumerable: true, writable: true, configurable: true });
-            if (deps.size > 0) propertyDependencies[key] = [...deps];
+        const inputs = objectOf(Object.keys(r.inputs).filter((k) => r.inputs[k] !== undefined).map((k) => [k, input(r.inputs[k], takesText(r.type, k, r.inputs[k]))] as const));
+        const computed: Record<string, unknown> = {};
+        // A VpcEndpointPolicy that references its endpoint has the endpoint's ID (the builder follows the reference).
+        const followsEndpoint = r.type === T.endpointPolicy && r.inputs.vpcEndpointId instanceof Ref && refTarget(p, r.inputs.vpcEndpointId) !== undefined;
+        if (!followsEndpoint) computed[ownIdOutput(r.type)] = idOf(idPrefix[r.type] ?? "r", index);
+        if ((r.type === T.endpoint || r.type === T.nativeEndpoint) && (r.inputs.vpcEndpointType === undefined || r.inputs.vpcEndpointType === "Gateway")) computed.prefixListId = idOf("pl", index);
+        if (r.type === T.vpc || r.type === T.nativeVpc) computed[outputName(r.type, "defaultSecurityGroupId")] = idOf("sg", 0x100 + index);
+        const spec: Spec = { type: r.type, name: r.name, inputs, computed };
+        if (r.existing) spec.existing = true;
+        if (!r.analysed) spec.unanalysed = true;
+        const property = r.type === T.endpoint ? "policy" : r.type === T.nativeEndpoint ? "policyDocument" : undefined;
+        if (property !== undefined && r.readBack !== undefined && (inputs[property] === undefined || inputs[property] === "")) {
+            spec.deployedOutputs = { [property]: documentInput(r.readBack, r.type === T.endpoint) };
         }
-        const outputs: Record<string, unknown> = { ...inputs };
-        const computed = computedOf(index);
-        for (const [k, v] of Object.entries(computed)) if (!Object.hasOwn(inputs, k)) outputs[k] = known(r) ? v : UnknownSentinel.string;
-        const isEndpoint = r.type === T.endpoint || r.type === T.nativeEndpoint;
-        if (isEndpoint) {
-            const property = r.type === T.endpoint ? "policy" : "policyDocument";
-            if (inputs[property] === undefined || inputs[property] === "") {
-                outputs[property] = !known(r) ? UnknownSentinel.string
-                    : r.readBack === undefined ? (r.type === T.endpoint ? awsDefaultPolicyText : JSON.parse(awsDefaultPolicyText))
-                        : resolve(r.readBack, new Set(), r.type === T.endpoint);
-            }
-            if (!Object.hasOwn(inputs, "vpcEndpointType")) outputs.vpcEndpointType = "Gateway";
-        }
-        if (r.type === T.securityGroup) {
-            if (!Object.hasOwn(inputs, "egress")) outputs.egress = known(r) ? [] : UnknownSentinel.array;
-            if (!Object.hasOwn(inputs, "ingress")) outputs.ingress = known(r) ? [] : UnknownSentinel.array;
-        }
-        if (r.type === T.endpointPolicy && (inputs.policy === undefined || inputs.policy === "")) outputs.policy = known(r) ? awsDefaultPolicyText : UnknownSentinel.string;
-        return {
-            urn: urnOf(r.type, r.name), type: r.type, name: r.name, inputs, outputs, propertyDependencies,
-            dependencies: [...new Set(Object.values(propertyDependencies).flat())], analysed: r.analysed,
-        };
+        return spec;
     });
+}
+
+/** Renders a program as one shape, through the stack builder; `pulumi preview` sends unknowns for what new resources compute. */
+export function render(p: Program, shape: Shape): RenderedResource[] {
+    return Stack.of(specsOf(p)).build(shape);
 }
 
 export function containsSentinel(value: unknown): boolean {
@@ -904,7 +900,7 @@ export function withResourceNew(p: Program, index: number): Program {
         const pick = p.resources.filter((r) => roleTypes[role].includes(r.type)).indexOf(target);
         const known = render({ resources: p.resources.map((r) => ({ ...r, existing: true })) }, "deployed")[index].outputs;
         for (const output of ["id", "prefixListId", "defaultSecurityGroupId"] as const) {
-            const value = known[output === "id" ? ownIdOutput(target.type) : output === "defaultSecurityGroupId" && target.type === T.nativeVpc ? "defaultSecurityGroup" : output];
+            const value = known[outputName(target.type, output)];
             if (typeof value === "string") byId.set(value, new Ref(role, pick, output));
         }
     }
@@ -935,17 +931,7 @@ export const hostileMutation: fc.Arbitrary<HostileMutation> = fc.record({
 
 const oddUrns = ["", "urn", "::", "urn:pulumi:dev::fuzz::aws:ec2/vpcEndpoint:VpcEndpoint::", "urn:pulumi:dev::fuzz::x::a::b::c", "not a urn", "\u0000", UnknownSentinel.string];
 
-/** A resource as handed to `evaluate`: possibly malformed in every field. */
-export interface LooseResource {
-    type: unknown;
-    urn: unknown;
-    name?: unknown;
-    props: unknown;
-    propertyDependencies?: unknown;
-    dependencies?: unknown;
-    /** The inputs Analyze saw (undefined: not analysed). */
-    inputs?: unknown;
-}
+export type { LooseResource };
 
 function renameDependencies(r: LooseResource, from: unknown, to: unknown): void {
     if (r === null || typeof r !== "object" || r.propertyDependencies === null || typeof r.propertyDependencies !== "object") return;
@@ -969,10 +955,7 @@ function replaceValue(value: unknown, from: string, to: string): unknown {
 
 /** Applies hostile mutations to a rendered stack. */
 export function mutateStack(resources: RenderedResource[], mutations: HostileMutation[]): LooseResource[] {
-    const out: LooseResource[] = resources.map((r) => ({
-        type: r.type, urn: r.urn, name: r.name, props: r.outputs, propertyDependencies: { ...r.propertyDependencies },
-        dependencies: r.dependencies, inputs: r.analysed ? r.inputs : undefined,
-    }));
+    const out: LooseResource[] = looseOf(resources).map((r) => ({ ...r, propertyDependencies: { ...(r.propertyDependencies as object) } }));
     for (const m of mutations) {
         if (out.length === 0) break;
         const target = out[m.pick % out.length];
@@ -1022,12 +1005,10 @@ export function mutateStack(resources: RenderedResource[], mutations: HostileMut
 // ---------------------------------------------------------------------------------------------
 // Document cases: one carrier resource and its config
 
-export type Carrier = "endpoint" | "standalone" | "native" | "nativeText";
-export const carrierTypes: Record<Carrier, string> = {
-    endpoint: T.endpoint, standalone: T.endpointPolicy, native: T.nativeEndpoint, nativeText: T.nativeEndpoint,
-};
+export type { Carrier };
 
-export interface DocumentCase {
+/** A generated document on one carrier, with the carrier's other inputs and a config. */
+export interface GeneratedDocumentCase {
     carrier: Carrier;
     doc: Doc;
     /** The carrier's other inputs. */
@@ -1056,8 +1037,8 @@ const otherInputs = fc.record({
     vpcEndpointId: fc.constantFrom<unknown>("vpce-0abc", UnknownSentinel.string),
 }, { requiredKeys: [] });
 
-export const documentCase: fc.Arbitrary<DocumentCase> = fc.record({
-    carrier: fc.constantFrom<Carrier>("endpoint", "standalone", "native", "nativeText"),
+export const documentCase: fc.Arbitrary<GeneratedDocumentCase> = fc.record({
+    carrier: fc.constantFrom(...carriers),
     doc: docArb,
     others: otherInputs as fc.Arbitrary<Record<string, unknown>>,
     config: documentConfig,
@@ -1070,15 +1051,6 @@ export function documentValue(carrier: Carrier, doc: Doc): unknown {
     return containsSentinel(doc.value) ? UnknownSentinel.string : policyText(doc.value, doc.form);
 }
 
-export function carrierProps(c: Pick<DocumentCase, "carrier" | "doc" | "others">): { type: string; props: Record<string, unknown> } {
-    const property = c.carrier === "native" || c.carrier === "nativeText" ? "policyDocument" : "policy";
-    const props: Record<string, unknown> = { ...c.others };
-    if (c.carrier === "standalone") {
-        delete props.serviceName;
-        delete props.vpcEndpointType;
-    } else {
-        delete props.vpcEndpointId;
-    }
-    props[property] = documentValue(c.carrier, c.doc);
-    return { type: carrierTypes[c.carrier], props };
+export function carrierProps(c: Pick<GeneratedDocumentCase, "carrier" | "doc" | "others">): { type: string; props: Record<string, unknown> } {
+    return carrierResource(c.carrier, documentValue(c.carrier, c.doc), c.others);
 }

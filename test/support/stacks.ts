@@ -12,6 +12,7 @@ import type { StackPolicy, StackVerdict } from "../../framework/stack-rule";
 import { forgetInputs, rememberInputs } from "../../stack/inputs-memory";
 import type { GraphResource } from "../../stack/stack-graph";
 import { UnknownSentinel } from "../../values/unknown-values";
+import { maxMessageLength } from "./cases";
 
 export type Shape = "preview" | "deployed";
 export const shapes: Shape[] = ["preview", "deployed"];
@@ -37,7 +38,14 @@ export const T = {
     nativeCidrBlock: "aws-native:ec2:VpcCidrBlock",
 } as const;
 
-export const urnOf = (type: string, name: string) => `urn:pulumi:dev::vpce-guard-tests::${type}::${name}`;
+/** Where a URN's resource lives: its stack and project (the tests' own unless told). */
+export interface UrnPlace {
+    stack?: string;
+    project?: string;
+}
+
+/** The URN of the resource `name` of `type`: the one URN builder of the tests. */
+export const urnOf = (type: string, name: string, { stack = "dev", project = "vpce-guard-tests" }: UrnPlace = {}) => `urn:pulumi:${stack}::${project}::${type}::${name}`;
 
 /** AWS's default endpoint policy as AWS reads it back. */
 export const awsDefaultPolicyText = "{\"Version\":\"2008-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"*\",\"Resource\":\"*\"}]}";
@@ -99,7 +107,7 @@ export const idPrefix: Record<string, string> = {
     [T.endpoint]: "vpce", [T.nativeEndpoint]: "vpce", [T.endpointPolicy]: "vpce",
     [T.securityGroup]: "sg", [T.defaultSecurityGroup]: "sg", [T.nativeSecurityGroup]: "sg",
     [T.securityGroupRule]: "sgrule", [T.ingressRule]: "sgr", [T.egressRule]: "sgr", [T.nativeIngress]: "sgr", [T.nativeEgress]: "sgr",
-    [T.association]: "a",
+    [T.association]: "a", [T.cidrBlock]: "vpc-cidr-assoc", [T.nativeCidrBlock]: "vpc-cidr-assoc",
 };
 
 /** The output holding a resource's own ID: `id` for aws, per type for aws-native. */
@@ -199,7 +207,7 @@ export class Stack {
             if (Array.isArray(v)) return v.map((e) => value(e, deps));
             if (v !== null && typeof v === "object") {
                 const out: Record<string, unknown> = {};
-                for (const [k, e] of Object.entries(v)) out[k] = value(e, deps);
+                for (const [k, e] of Object.entries(v)) ownEntry(out, k, value(e, deps));
                 return out;
             }
             return v;
@@ -214,7 +222,7 @@ export class Stack {
                 if (typeof v === "object" && v !== null && !Array.isArray(v) && isStringified(r, k) && JSON.stringify(resolved).includes(UnknownSentinel.string)) {
                     resolved = UnknownSentinel.string;
                 }
-                inputs[k] = isStringified(r, k) && typeof resolved === "object" && !isUnknownString(resolved) ? JSON.stringify(resolved) : resolved;
+                ownEntry(inputs, k, isStringified(r, k) && typeof resolved === "object" && !isUnknownString(resolved) ? JSON.stringify(resolved) : resolved);
                 for (const d of r.options.deps?.[k] ?? []) deps.add(d.urn);
                 if (deps.size > 0) propertyDependencies[k] = [...deps];
             }
@@ -255,17 +263,25 @@ export class Stack {
                 if (type === "Gateway") set("prefixListId", this.outputValue(r, "prefixListId"));
                 if (!("vpcEndpointType" in inputs)) outputs.vpcEndpointType = "Gateway";
                 if (known) outputs.policy = this.readBack(r, inputs.policy, built);
-                else if (inputs.policy === undefined) outputs.policy = unknown;
+                // The provider computes the policy when the program sets none (or ""): unknown until created.
+                else if (inputs.policy === undefined || inputs.policy === "") outputs.policy = unknown;
                 break;
             }
             case T.nativeEndpoint:
+                // CloudFormation's VpcEndpointType defaults to Gateway, and is read back.
+                if (!("vpcEndpointType" in inputs)) outputs.vpcEndpointType = "Gateway";
                 if (known) outputs.policyDocument = this.readBack(r, inputs.policyDocument, built);
+                else if (inputs.policyDocument === undefined || inputs.policyDocument === "") outputs.policyDocument = unknown;
                 break;
             case T.endpointPolicy:
                 if (inputs.policy === undefined || inputs.policy === "") outputs.policy = known ? awsDefaultPolicyText : unknown;
                 break;
             case T.vpc:
                 set("defaultSecurityGroupId", `sg-default-of-${r.name}`);
+                break;
+            case T.nativeVpc:
+                // aws-native names it as CloudFormation does: DefaultSecurityGroup.
+                set("defaultSecurityGroup", `sg-default-of-${r.name}`);
                 break;
             case T.securityGroup:
                 if (!("egress" in inputs)) outputs.egress = known ? [] : UnknownSentinel.array;
@@ -283,15 +299,15 @@ export class Stack {
         return outputs;
     }
 
-    /** What AWS reads back as an endpoint's policy: the inline one, else a standalone one's, else the default. */
+    /** What AWS reads back as an endpoint's policy: the inline one (unknown while it is), else a standalone one's, else the default. */
     private readBack(r: Res, inline: unknown, built: BuiltResource[]): unknown {
         const native = r.type === T.nativeEndpoint;
-        if (inline !== undefined && inline !== "" && !isUnknownString(inline)) return inline;
+        if (inline !== undefined && inline !== "") return inline;
         const standalone = this.resources.map((s, i) => ({ s, b: built[i] }))
             .filter(({ s }) => s.type === T.endpointPolicy && isRef(s.args.vpcEndpointId) && this.target(s.args.vpcEndpointId) === r);
         const last = standalone[standalone.length - 1];
         const text = last?.b.inputs.policy;
-        if (typeof text === "string" && text !== "") return native ? JSON.parse(text) : text;
+        if (typeof text === "string" && text !== "") return native ? parsedOr(text) : text;
         return native ? awsDefaultPolicyObject : awsDefaultPolicyText;
     }
 
@@ -311,30 +327,97 @@ export class Stack {
     /** Records the inputs as Analyze would, forgetting anything remembered before; returns the resources. */
     analyze(shape: Shape): GraphResource[] {
         const built = this.build(shape);
-        forgetInputs();
-        for (const b of built) if (b.analysed) rememberInputs(b.urn, b.inputs);
+        rememberAnalysed(looseOf(built));
         return toPolicyResources(built);
     }
 }
 
-export function toPolicyResources(built: BuiltResource[]): GraphResource[] {
-    const objects = built.map((b) => ({
-        type: b.type, urn: b.urn, name: b.name, props: b.outputs,
-        propertyDependencies: {} as Record<string, GraphResource[]>, dependencies: [] as GraphResource[],
+/** A resource as a policy may be handed it: outputs as props, the inputs Analyze saw; possibly malformed in every field. */
+export interface LooseResource {
+    type: unknown;
+    urn: unknown;
+    name?: unknown;
+    props: unknown;
+    propertyDependencies?: unknown;
+    dependencies?: unknown;
+    /** The inputs Analyze saw (absent: not analysed). */
+    inputs?: unknown;
+}
+
+/** Built resources as loose ones: outputs as props, inputs only where Analyze saw them. */
+export function looseOf(built: readonly BuiltResource[]): LooseResource[] {
+    return built.map((b) => ({
+        type: b.type, urn: b.urn, name: b.name, props: b.outputs, propertyDependencies: b.propertyDependencies,
+        dependencies: b.dependencies, ...(b.analysed ? { inputs: b.inputs } : {}),
     }));
-    const byUrn = new Map(objects.map((o) => [o.urn, o]));
-    built.forEach((b, i) => {
-        for (const [k, urns] of Object.entries(b.propertyDependencies)) {
-            objects[i].propertyDependencies[k] = urns.map((u) => byUrn.get(u)).filter((o): o is (typeof objects)[number] => o !== undefined);
+}
+
+/** Records the inputs as the pack's Analyze calls would, forgetting anything remembered before. */
+export function rememberAnalysed(resources: readonly LooseResource[]): void {
+    forgetInputs();
+    for (const r of resources) {
+        if (r === null || typeof r !== "object" || r.inputs === undefined) continue;
+        rememberInputs(r.urn as string, r.inputs);
+    }
+}
+
+/**
+ * Resources as a stack policy receives them, dependencies as resource objects. With `framework`,
+ * as @pulumi/policy builds them: props through `framework.props` (its unknown-checking proxy),
+ * dependencies it cannot find dropped, a junk dependency map empty. Without, as a library caller
+ * may hand them: junk kept, a URN that names no resource kept as the URN.
+ */
+export function policyResourcesOf(resources: readonly LooseResource[], framework?: { props: (props: object) => object }): GraphResource[] {
+    const objects = resources.map((r) => {
+        if (r === null || typeof r !== "object") return r as unknown as GraphResource;
+        const props = framework !== undefined && r.props !== null && typeof r.props === "object" ? framework.props(r.props) : r.props;
+        return { type: r.type, urn: r.urn, name: r.name, props, propertyDependencies: {}, dependencies: [] } as unknown as GraphResource;
+    });
+    const byUrn = new Map<unknown, GraphResource>();
+    for (const o of objects) if (o !== null && typeof o === "object") byUrn.set(o.urn, o);
+    const resolve = (urns: unknown[]): unknown[] => (framework !== undefined ? urns.map((u) => byUrn.get(u)).filter((d) => d !== undefined) : urns.map((u) => byUrn.get(u) ?? u));
+    resources.forEach((r, i) => {
+        if (r === null || typeof r !== "object") return;
+        const o = objects[i] as unknown as { propertyDependencies: unknown; dependencies: unknown };
+        if (Array.isArray(r.dependencies)) o.dependencies = resolve(r.dependencies);
+        else if (framework === undefined && r.dependencies !== undefined) o.dependencies = r.dependencies;
+        const deps = r.propertyDependencies;
+        if (deps === null || typeof deps !== "object" || Array.isArray(deps)) {
+            if (framework === undefined && deps !== undefined) o.propertyDependencies = deps;
+            return;
         }
-        objects[i].dependencies = b.dependencies.map((u) => byUrn.get(u)).filter((o): o is (typeof objects)[number] => o !== undefined);
+        const out: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(deps)) {
+            if (Array.isArray(v)) out[k] = resolve(v);
+            else if (framework === undefined) out[k] = v;
+        }
+        o.propertyDependencies = out;
     });
     return objects;
+}
+
+/** Framework-shaped resources (`PolicyResource`-like) of a built stack. */
+export function toPolicyResources(built: readonly BuiltResource[]): GraphResource[] {
+    return policyResourcesOf(looseOf(built), { props: (props) => props });
 }
 
 /** A reference to an output of `target` (a resource, or its name in the stack); its own ID by default. */
 export function ref(target: Res | string, output?: string): Ref {
     return output === undefined ? { [refMark]: true, target } : { [refMark]: true, target, output };
+}
+
+/** aws-native reads a policy back as JSON: the parsed text, or the text where it is not JSON (AWS would have refused it). */
+function parsedOr(text: string): unknown {
+    try {
+        return JSON.parse(text) as unknown;
+    } catch {
+        return text;
+    }
+}
+
+/** Sets an own entry, `__proto__` included as a plain key (as JSON.parse makes it). */
+function ownEntry(o: Record<string, unknown>, key: string, value: unknown): void {
+    Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 function isUnknownString(v: unknown): boolean {
@@ -385,7 +468,7 @@ export function stackCases(policy: StackPolicy, cases: StackCase[]): void {
                 assert.deepStrictEqual(summarise(verdict), expected, text || verdict.notApplicable);
                 if (expected.length > 0) for (const s of c.says ?? []) assert.ok(text.includes(s), `expected ${JSON.stringify(s)} in:\n${text}`);
                 for (const v of verdict.violations) {
-                    assert.ok(v.message.length < 700, `message too long (${v.message.length}): ${v.message}`);
+                    assert.ok(v.message.length <= maxMessageLength, `message too long (${v.message.length}): ${v.message}`);
                     assert.ok(!v.message.includes("{{"), `unfilled placeholder: ${v.message}`);
                 }
                 if (verdict.violations.length === 0) assert.ok(verdict.notApplicable === undefined || !verdict.notApplicable.includes("could not evaluate"), verdict.notApplicable);
