@@ -72,6 +72,12 @@ const perimeterCases: GeneratedDocumentCase[] = carriers.map((carrier) => ({
     carrier, doc: new Doc(perimeterDefaultPolicy, plainText), others: { ...carrierInputs }, config: { organizationIds: [exampleOrgId] },
 }));
 
+/** A document over AWS's size limit on the first carrier, so vpce-policy-size has something to say. */
+const oversizedCase: GeneratedDocumentCase = {
+    carrier: carriers[0], others: { ...carrierInputs }, config: {},
+    doc: new Doc({ Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: Array.from({ length: 400 }, (_, i) => `arn:aws:s3:::reaching-the-size-limit-of-an-endpoint-policy-${i}/*`) }] }, plainText),
+};
+
 /**
  * A stack whose verdicts depend on the properties random samples seldom reach: an endpoint to a
  * service the built-in table says takes no policy, one whose policy names another service's and a
@@ -90,6 +96,18 @@ const reachingProgram: Program = programOf([
     {
         type: T.securityGroup, name: "", existing: false, analysed: true,
         inputs: { vpcId: new Ref("vpc", 0, "id"), egress: [{ protocol: "tcp", fromPort: 443, toPort: 443, prefixListIds: ["pl-0abc"] }] },
+    },
+    // A second policy for the first endpoint (vpce-single-policy) and one over AWS's size limit (vpce-policy-size).
+    {
+        type: T.endpointPolicy, name: "", existing: false, analysed: true,
+        inputs: { vpcEndpointId: new Ref("endpoint", 0, "id"), policy: new Doc({ Statement: [{ Effect: "Allow", Principal: "*", Action: "ses:SendRawEmail", Resource: "*" }] }, plainText) },
+    },
+    {
+        type: T.endpoint, name: "", existing: false, analysed: true,
+        inputs: {
+            vpcId: new Ref("vpc", 0, "id"), serviceName: svc("sts"), vpcEndpointType: "Interface",
+            policy: new Doc({ Statement: [{ Effect: "Allow", Principal: "*", Action: "sts:AssumeRole", Resource: Array.from({ length: 400 }, (_, i) => `arn:aws:iam::111122223333:role/reaching-the-size-limit-${i}`) }] }, plainText),
+        },
     },
 ]);
 
@@ -182,14 +200,17 @@ describe("configuration of the wrong type or shape", function () {
         const withConfig = policies.filter((p) => Object.keys(p.configSchema?.properties ?? {}).length > 0);
 
         // Fixed samples: documents, stacks of every type, and networks (where the security-group rules judge).
-        const doc = [...fc.sample(documentCase, { numRuns: 40, seed: 42 }), ...perimeterCases];
+        const doc = [...fc.sample(documentCase, { numRuns: 40, seed: 42 }), ...perimeterCases, oversizedCase];
         const stacks = [...fc.sample(program(10), { numRuns: 8, seed: 42 }), ...fc.sample(networkProgram(8, true), { numRuns: 30, seed: 42 }), reachingProgram];
 
         it("the samples reach every property: a valid value other than the default changes some verdict", async () => {
             const unreached: string[] = [];
             for (const policy of withConfig) {
                 for (const [key, schema] of Object.entries(policy.configSchema!.properties)) {
-                    const values = reaching[`${policy.name}.${key}`];
+                    // Tag exemptions need a tagged resource, which no sample has; the exemptions spec
+                    // (test/framework/exemptions.engine.spec.ts) shows the flag deciding verdicts.
+                    if (key === "allowTagExemptions") continue;
+                    const values = key === "exemptions" ? [[{ resources: ["*"], reason: "every resource, for this test" }]] : reaching[`${policy.name}.${key}`];
                     assert.ok(values !== undefined && values.length > 0, `${policy.name}.${key}: no value to reach it with`);
                     let changed = false;
                     for (const value of values) {
