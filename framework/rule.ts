@@ -374,10 +374,7 @@ export function endpointDocumentPolicy<M extends Record<string, string>, C exten
     return {
         ...policyFields(rule.meta),
         evaluate,
-        ...(remediate !== undefined ? {
-            remediate,
-            remediateResource: (args: ResourceValidationArgs) => remediate(args.type, args.props, args.getConfig(), { urn: args.urn, name: args.name, parent: args.opts?.parent }),
-        } : {}),
+        ...remediationFields(remediate),
         validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
             let verdict: ResourceVerdict;
             try {
@@ -410,4 +407,15 @@ export function signalNotApplicable(args: { notApplicable(reason?: string): neve
     } finally {
         Error.stackTraceLimit = limit;
     }
+}
+
+type Remediate = (type: string, props: unknown, rawConfig?: unknown, resource?: ResourceIdentity) => Record<string, unknown> | undefined;
+
+/** A rule's remediation as the framework calls it (`remediateResource`), and as our tests call it; nothing without one. */
+export function remediationFields(remediate: Remediate | undefined): { remediate?: Remediate; remediateResource?: (args: ResourceValidationArgs) => Record<string, unknown> | undefined } {
+    if (remediate === undefined) return {};
+    return {
+        remediate,
+        remediateResource: (args: ResourceValidationArgs) => remediate(args.type, args.props, args.getConfig(), { urn: args.urn, name: args.name, parent: args.opts?.parent }),
+    };
 }

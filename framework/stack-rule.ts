@@ -2,10 +2,10 @@
 // and its config, reports findings as messages-as-data against the URN of the resource a user
 // edits, and the wrapper turns the verdict into the framework's calls without ever throwing.
 
-import type { ReportViolation, ResourceValidationArgs, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import type { ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import {
     allConfigProperties, analyzedSubject, Findings, isExempt, plainInputs, type ResourceIdentity, internalErrorNote, policyFields, readConfig, recordExemption, signalNotApplicable, tellUnknownConfigKeys, withNote,
-    type ExemptionConfig, type MessageData, type PolicyMetadata, type Violation,
+    remediationFields, type ExemptionConfig, type MessageData, type PolicyMetadata, type Violation,
 } from "./rule";
 import { decideExemption, exemptionReason, type ExemptionSubject } from "./exemptions";
 import { stackGraph, type GraphResource, type StackGraph } from "../stack/stack-graph";
@@ -96,10 +96,7 @@ export function stackPolicy<M extends Record<string, string>, C extends Record<s
     return {
         ...policyFields(rule.meta),
         evaluate,
-        ...(remediate !== undefined ? {
-            remediate,
-            remediateResource: (args: ResourceValidationArgs) => remediate(args.type, args.props, args.getConfig(), { urn: args.urn, name: args.name, parent: args.opts?.parent }),
-        } : {}),
+        ...remediationFields(remediate),
         validateStack: async (args: StackValidationArgs, reportViolation: ReportViolation) => {
             let verdict: StackVerdict;
             try {

@@ -58,18 +58,24 @@ export interface AuditStack {
     summary: LevelCounts;
 }
 
-export interface AuditRemediation {
+/** The policy and the resource a remediation or an exemption is about, and where the resource is. */
+export interface AuditResourceRef {
     policyPack: string;
     policy: string;
     urn: string;
     resourceType: string;
     resourceName: string;
+    /** Line of the resource in the stack file, when found. */
     line?: number;
+    /** Where the program registered the resource, as for violations. */
+    source?: ProgramSource;
+}
+
+export interface AuditRemediation extends AuditResourceRef {
     /** The top-level inputs the remediation would change, and their values after it. */
     changes: Record<string, unknown>;
 }
 
-/** An exemption the pack applied: the resource, the policy, how it was exempted and why. */
 /** A place in the Pulumi program: the file relative to the repository (or absolute as recorded). */
 export interface ProgramSource {
     file: string;
@@ -77,15 +83,8 @@ export interface ProgramSource {
     column?: number;
 }
 
-export interface AuditExemption {
-    policyPack: string;
-    policy: string;
-    urn: string;
-    resourceType: string;
-    resourceName: string;
-    line?: number;
-    /** Where the program registered the resource, as for violations. */
-    source?: ProgramSource;
+/** An exemption the pack applied: the resource, the policy, how it was exempted and why. */
+export interface AuditExemption extends AuditResourceRef {
     /** `config`: the policy's `exemptions`; `tag`: the resource's `vpce-guard:exempt` tag. */
     kind: "config" | "tag";
     reason: string;

@@ -11,6 +11,7 @@ import type { StackResource } from "../../engine/types";
 import type { StackPolicy, StackVerdict } from "../../framework/stack-rule";
 import { forgetInputs, rememberInputs } from "../../stack/inputs-memory";
 import type { GraphResource } from "../../stack/stack-graph";
+import { SecurityGroupType } from "../../network/security-group-rules";
 import { UnknownSentinel } from "../../values/unknown-values";
 import { maxMessageLength } from "./cases";
 
@@ -24,14 +25,7 @@ export const T = {
     endpoint: "aws:ec2/vpcEndpoint:VpcEndpoint",
     nativeEndpoint: "aws-native:ec2:VpcEndpoint",
     endpointPolicy: "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy",
-    securityGroup: "aws:ec2/securityGroup:SecurityGroup",
-    defaultSecurityGroup: "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
-    nativeSecurityGroup: "aws-native:ec2:SecurityGroup",
-    securityGroupRule: "aws:ec2/securityGroupRule:SecurityGroupRule",
-    ingressRule: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-    egressRule: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
-    nativeIngress: "aws-native:ec2:SecurityGroupIngress",
-    nativeEgress: "aws-native:ec2:SecurityGroupEgress",
+    ...SecurityGroupType,
     association: "aws:ec2/securityGroupAssociation:SecurityGroupAssociation",
     bucket: "aws:s3/bucket:Bucket",
     cidrBlock: "aws:ec2/vpcIpv4CidrBlockAssociation:VpcIpv4CidrBlockAssociation",
