@@ -4,6 +4,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { analyzer as pb, Struct } from "./proto";
+import { encodeStruct, lengthDelimited } from "./struct-encoding";
 import {
     AnalyzerDescription,
     Diagnostic,
@@ -85,13 +86,13 @@ function providerResource(r: StackResource): pb.AnalyzerProviderResource | undef
     return provider;
 }
 
-/** `Analyze` on the resource's inputs. */
-export function analyzeRequest(r: StackResource): pb.AnalyzeRequest {
+/** `Analyze` on the resource's inputs (without them when `properties` is false: see `analyzeRequestBytes`). */
+export function analyzeRequest(r: StackResource, properties = true): pb.AnalyzeRequest {
     const req = new pb.AnalyzeRequest();
     req.setUrn(r.urn);
     req.setType(r.type);
     req.setName(r.name ?? nameFromUrn(r.urn));
-    req.setProperties(propertiesStruct(r.inputs, `${r.urn} inputs`));
+    if (properties) req.setProperties(propertiesStruct(r.inputs, `${r.urn} inputs`));
     req.setOptions(resourceOptions(r.parent));
     const provider = providerResource(r);
     if (provider) req.setProvider(provider);
@@ -101,17 +102,17 @@ export function analyzeRequest(r: StackResource): pb.AnalyzeRequest {
 /** The `AnalyzeStack` request for a stack. */
 export function analyzeStackRequest(resources: readonly StackResource[]): pb.AnalyzeStackRequest {
     const req = new pb.AnalyzeStackRequest();
-    req.setResourcesList(resources.map(stackResource));
+    req.setResourcesList(resources.map((r) => stackResource(r)));
     return req;
 }
 
 /** One resource of `AnalyzeStack`: outputs (inputs when none given), parent and dependencies. */
-export function stackResource(r: StackResource): pb.AnalyzerResource {
+export function stackResource(r: StackResource, properties = true): pb.AnalyzerResource {
     const res = new pb.AnalyzerResource();
     res.setUrn(r.urn);
     res.setType(r.type);
     res.setName(r.name ?? nameFromUrn(r.urn));
-    res.setProperties(propertiesStruct(r.outputs ?? r.inputs, `${r.urn} outputs`));
+    if (properties) res.setProperties(propertiesStruct(r.outputs ?? r.inputs, `${r.urn} outputs`));
     res.setOptions(resourceOptions(r.parent));
     const provider = providerResource(r);
     if (provider) res.setProvider(provider);
@@ -125,6 +126,36 @@ export function stackResource(r: StackResource): pb.AnalyzerResource {
         deps.set(property, d);
     }
     return res;
+}
+
+// The requests as bytes, for large stacks: each resource's message is built by google-protobuf
+// without its properties, serialized at once, and its properties (field 2 of AnalyzeRequest and of
+// AnalyzerResource) appended by engine/struct-encoding.ts. A message's fields may come in any
+// order, so these decode to the messages above (test/engine/struct-encoding.spec.ts); no
+// google-protobuf tree of the whole stack is ever built.
+const propertiesField = 2;
+/** `repeated AnalyzerResource resources = 1` of AnalyzeStackRequest. */
+const resourcesField = 1;
+
+/** The bytes of `analyzeRequest(r)`. */
+export function analyzeRequestBytes(r: StackResource): Buffer {
+    const properties = lengthDelimited(propertiesField, encodeStruct(r.inputs, `${r.urn} inputs`));
+    return Buffer.concat([analyzeRequest(r, false).serializeBinary(), properties]);
+}
+
+/** The bytes of `analyzeStackRequest(resources)`, built one resource at a time. */
+export function analyzeStackRequestBytes(resources: readonly StackResource[]): Buffer {
+    let chunks: Uint8Array[] = [];
+    let total = 0;
+    for (const r of resources) {
+        const properties = lengthDelimited(propertiesField, encodeStruct(r.outputs ?? r.inputs, `${r.urn} outputs`));
+        const resource = lengthDelimited(resourcesField, stackResource(r, false).serializeBinary(), properties);
+        chunks.push(resource);
+        total += resource.length;
+    }
+    const out = Buffer.concat(chunks, total);
+    chunks = [];
+    return out;
 }
 
 const levelFromWire: Record<number, EnforcementLevel> = {

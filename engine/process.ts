@@ -8,7 +8,7 @@ import * as path from "path";
 import { performance } from "perf_hooks";
 import { reconcileConfig } from "./config";
 import * as marshal from "./marshal";
-import { AnalyzerClient, analyzer as pb, CallOptions, Empty, grpc, maxMessageBytes, ServiceError } from "./proto";
+import { AnalyzerClient, AnalyzerService, analyzer as pb, CallOptions, Empty, grpc, maxMessageBytes, ServiceError } from "./proto";
 import { AnalyzerDescription, PolicyPackConfigFile, ReconciledPolicyConfig, RunResult, StackResource } from "./types";
 
 export interface StartOptions {
@@ -70,6 +70,7 @@ const engineAddress = "127.0.0.1:0";
 const defaultStartTimeoutMs = 60_000;
 const killGraceMs = 2_000;
 const stderrTailBytes = 16 * 1024;
+const asBytes = (b: Buffer) => b;
 
 // Children still alive when this process exits are killed, so a failed run never leaves one behind.
 const liveChildren = new Set<ChildProcess>();
@@ -184,6 +185,11 @@ export class PolicyPackProcess {
         return this.description!;
     }
 
+    /** True once `close` was called (after a failed call, too): further calls are refused. */
+    get closed(): boolean {
+        return this.closing !== undefined;
+    }
+
     /** GetPluginInfo's version: the @pulumi/policy runtime the pack runs on. */
     get pluginVersion(): string {
         return this.plugin;
@@ -269,8 +275,8 @@ export class PolicyPackProcess {
     /** Analyze on the resource's inputs. */
     analyze(resource: StackResource): Promise<RunResult> {
         return this.guard(async () => {
-            const req = marshal.analyzeRequest(resource);
-            const res = await this.unary<pb.AnalyzeResponse>("Analyze", (o, cb) => this.client.analyze(req, new grpc.Metadata(), o, cb), ` on ${resource.urn}`);
+            const req = marshal.analyzeRequestBytes(resource);
+            const res = await this.unary<pb.AnalyzeResponse>("Analyze", (o, cb) => this.sendBytes(AnalyzerService.analyze, req, o, cb), ` on ${resource.urn}`);
             return {
                 diagnostics: marshal.diagnostics(res.getDiagnosticsList(), "analyze", this.info, resource.urn),
                 notApplicable: marshal.notApplicable(res.getNotApplicableList(), "analyze", resource.urn),
@@ -281,8 +287,8 @@ export class PolicyPackProcess {
     /** AnalyzeStack on every resource's outputs (inputs when none), with parent and dependencies. */
     analyzeStack(resources: StackResource[]): Promise<RunResult> {
         return this.guard(async () => {
-            const req = marshal.analyzeStackRequest(resources);
-            const res = await this.unary<pb.AnalyzeResponse>("AnalyzeStack", (o, cb) => this.client.analyzeStack(req, new grpc.Metadata(), o, cb));
+            const req = marshal.analyzeStackRequestBytes(resources);
+            const res = await this.unary<pb.AnalyzeResponse>("AnalyzeStack", (o, cb) => this.sendBytes(AnalyzerService.analyzeStack, req, o, cb));
             return {
                 diagnostics: marshal.diagnostics(res.getDiagnosticsList(), "analyzeStack", this.info),
                 notApplicable: marshal.notApplicable(res.getNotApplicableList(), "analyzeStack"),
@@ -317,6 +323,16 @@ export class PolicyPackProcess {
         for (const [k, v] of Object.entries(stack.tags ?? {})) req.getTagsMap().set(k, v);
         for (const [k, v] of Object.entries(stack.config ?? {})) req.getConfigMap().set(k, v);
         await this.tolerateUnimplemented(this.unary("ConfigureStack", (o, cb) => this.client.configureStack(req, new grpc.Metadata(), o, cb)));
+    }
+
+    /** A request already serialized (engine/marshal.ts `…Bytes`), on the method's path. */
+    private sendBytes<Res>(
+        method: { path: string; responseDeserialize: (bytes: Buffer) => Res },
+        request: Buffer,
+        options: Partial<CallOptions>,
+        cb: (err: ServiceError | null, res: Res) => void,
+    ): void {
+        this.client.makeUnaryRequest(method.path, asBytes, method.responseDeserialize, request, new grpc.Metadata(), options, (err, res) => cb(err, res as Res));
     }
 
     /** The CLI accepts UNIMPLEMENTED for Handshake and ConfigureStack (older servers); nothing else. */
