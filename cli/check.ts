@@ -172,15 +172,16 @@ function readDocuments(files: readonly string[], env: CliEnvironment): StackDocu
     const documents: StackDocument[] = [];
     const errors: StackFileError[] = [];
     for (const file of files) {
-        let bytes: Uint8Array;
+        // Decoded at once, so the bytes are garbage while the text is parsed (300 MB each for a 50,000-resource export).
+        let text: string;
         try {
-            bytes = file === "-" ? env.readStdin() : fs.readFileSync(path.resolve(env.cwd, file));
+            text = decodeStackFile(file === "-" ? env.readStdin() : fs.readFileSync(path.resolve(env.cwd, file)));
         } catch (e) {
             const err = e as NodeJS.ErrnoException;
             errors.push({ file, message: err.code === "ENOENT" ? "no such file" : err.code === "EISDIR" ? "is a directory, not a file" : `cannot read it (${err.message})` });
             continue;
         }
-        const result = readStackDocument(decodeStackFile(bytes), file === "-" ? stdinFile : file);
+        const result = readStackDocument(text, file === "-" ? stdinFile : file);
         if (result.ok) documents.push(result.document);
         else errors.push(result.error);
     }
