@@ -287,8 +287,13 @@ export class PolicyPackProcess {
     /** AnalyzeStack on every resource's outputs (inputs when none), with parent and dependencies. */
     analyzeStack(resources: StackResource[]): Promise<RunResult> {
         return this.guard(async () => {
-            const req = marshal.analyzeStackRequestBytes(resources);
-            const res = await this.unary<pb.AnalyzeResponse>("AnalyzeStack", (o, cb) => this.sendBytes(AnalyzerService.analyzeStack, req, o, cb));
+            let req: Buffer | undefined = marshal.analyzeStackRequestBytes(resources);
+            const res = await this.unary<pb.AnalyzeResponse>("AnalyzeStack", (o, cb) => {
+                // gRPC copies the request into its frame at once; ours need not stay for the whole call.
+                const bytes = req!;
+                req = undefined;
+                this.sendBytes(AnalyzerService.analyzeStack, bytes, o, cb);
+            });
             return {
                 diagnostics: marshal.diagnostics(res.getDiagnosticsList(), "analyzeStack", this.info),
                 notApplicable: marshal.notApplicable(res.getNotApplicableList(), "analyzeStack"),

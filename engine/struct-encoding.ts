@@ -28,6 +28,19 @@ class Encoder {
 
     /** The Struct of a top-level property bag: undefined values and `__` keys skipped (SkipInternalKeys). */
     encodeTopLevel(props: Record<string, unknown> | undefined, label: string): Uint8Array {
+        const size = this.measureTopLevel(props, label);
+        return this.writeTopLevel(props, Buffer.allocUnsafe(size), 0);
+    }
+
+    /** Writes the Struct measured by `measureTopLevel` into `out` at `at`; returns `out`. */
+    writeTopLevel(props: Record<string, unknown> | undefined, out: Buffer, at: number): Buffer {
+        this.buffer = out;
+        this.pos = at;
+        this.writeStruct(props ?? {});
+        return out;
+    }
+
+    measureTopLevel(props: Record<string, unknown> | undefined, label: string): number {
         const keys: string[] = [];
         for (const k of Object.keys(props ?? {})) {
             if (!k.startsWith("__") && props![k] !== undefined) keys.push(k);
@@ -39,9 +52,7 @@ class Encoder {
             if (e instanceof Unsendable) throw new TypeError(`${label}.${e.path.reverse().join("").slice(1)}: a ${e.type} cannot be sent to a policy pack`);
             throw e;
         }
-        this.buffer = Buffer.allocUnsafe(size);
-        this.writeStruct(props ?? {});
-        return this.buffer;
+        return size;
     }
 
     // ---- pass 1
@@ -248,6 +259,29 @@ function writeJspbUtf8(s: string, out: Buffer | undefined, at: number): number {
  */
 export function encodeStruct(props: Record<string, unknown> | undefined, label: string): Uint8Array {
     return new Encoder().encodeTopLevel(props, label);
+}
+
+/** The size of `encodeStruct(props, label)`, which throws as it would. */
+export function structSize(props: Record<string, unknown> | undefined, label: string): number {
+    return new Encoder().measureTopLevel(props, label);
+}
+
+/** `encodeStruct(props, label)` written into `out` at `at`; returns the position after it. */
+export function encodeStructInto(props: Record<string, unknown> | undefined, label: string, out: Buffer, at: number): number {
+    const encoder = new Encoder();
+    const size = encoder.measureTopLevel(props, label);
+    encoder.writeTopLevel(props, out, at);
+    return at + size;
+}
+
+/** The size of a length-delimited field of `length` bytes, with its tag and length. */
+export function lengthDelimitedSize(field: number, length: number): number {
+    return varintSize((field << 3) | 2) + varintSize(length) + length;
+}
+
+/** The tag and length of a length-delimited field, written into `out` at `at`; returns the position after them. */
+export function writeFieldHeader(out: Buffer, at: number, field: number, length: number): number {
+    return writeVarint(out, writeVarint(out, at, (field << 3) | 2), length);
 }
 
 /** `parts`, one after the other, as a length-delimited field (wire type 2) of a message: tag, length, bytes. */
