@@ -10,7 +10,12 @@ import * as path from "path";
 
 export const awsGuardVersion = "0.3.1";
 
-export type AwsGuardPack = { dir: string; installed: "now" | "already" } | { skipped: string };
+/**
+ * `dir`: AWSGuard precompiled (`main: index.js`). `templateDir`: as its template
+ * (`pulumi/templates-policy` `awsguard-typescript`) sets it up: an `index.ts`, no `main`, so
+ * run-policy-pack's ts-node compiles it at every start; it shares `dir`'s node_modules.
+ */
+export type AwsGuardPack = { dir: string; templateDir: string; installed: "now" | "already" } | { skipped: string };
 
 function installedVersion(dir: string): string | undefined {
     try {
@@ -43,7 +48,8 @@ export async function prepareAwsGuard(repoRoot: string, log: (line: string) => v
         "new AwsGuard({ all: \"advisory\" });",
         "",
     ].join("\n"));
-    if (installedVersion(dir) === awsGuardVersion) return { dir, installed: "already" };
+    const templateDir = prepareTemplate(repoRoot, dir);
+    if (installedVersion(dir) === awsGuardVersion) return { dir, templateDir, installed: "already" };
 
     const packages = [`@pulumi/awsguard@${awsGuardVersion}`, "@pulumi/pulumi@3.248.0", "@pulumi/policy@1.21.0"];
     log(`installing ${packages.join(" ")} into ${path.relative(repoRoot, dir)} …`);
@@ -53,5 +59,36 @@ export async function prepareAwsGuard(repoRoot: string, log: (line: string) => v
         const tail = result.output.trim().split("\n").slice(-3).join(" / ");
         return { skipped: `npm install failed (exit ${result.code ?? "killed"}): ${tail.slice(0, 300)}` };
     }
-    return { dir, installed: "now" };
+    return { dir, templateDir, installed: "now" };
+}
+
+/** The template's layout beside the precompiled pack: index.ts, tsconfig.json, no `main`. */
+function prepareTemplate(repoRoot: string, installed: string): string {
+    const dir = path.join(repoRoot, ".bench", "awsguard-template");
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, "package.json"), `${JSON.stringify({
+        name: "awsguard-template-bench", version: "0.0.1", private: true,
+        dependencies: { "@pulumi/awsguard": awsGuardVersion, "@pulumi/policy": "1.21.0", "@pulumi/pulumi": "3.248.0" },
+    }, null, 2)}\n`);
+    fs.writeFileSync(path.join(dir, "PulumiPolicy.yaml"), "runtime: nodejs\ndescription: AWSGuard as its template sets it up, for the startup benchmark.\n");
+    fs.writeFileSync(path.join(dir, "index.ts"), [
+        "import { AwsGuard } from \"@pulumi/awsguard\";",
+        "",
+        "new AwsGuard({ all: \"advisory\" });",
+        "",
+    ].join("\n"));
+    fs.writeFileSync(path.join(dir, "tsconfig.json"), `${JSON.stringify({
+        compilerOptions: {
+            strict: true, outDir: "bin", target: "es2016", module: "commonjs", moduleResolution: "node", sourceMap: true,
+            experimentalDecorators: true, pretty: true, noFallthroughCasesInSwitch: true, noImplicitReturns: true, forceConsistentCasingInFileNames: true,
+        },
+        files: ["index.ts"],
+    }, null, 4)}\n`);
+    const modules = path.join(dir, "node_modules");
+    try {
+        fs.lstatSync(modules);
+    } catch {
+        fs.symlinkSync(path.join(installed, "node_modules"), modules, "dir");
+    }
+    return dir;
 }

@@ -1,12 +1,13 @@
 // `npm run bench`: every comparison in one run on this machine, written to bench/RESULTS.md.
 //
 //   1. time to port through run-policy-pack: vpce-guard, the empty pack, a template-style
-//      TypeScript pack, AWSGuard 0.3.1;
+//      TypeScript pack, AWSGuard 0.3.1 as its template sets it up (index.ts, ts-node) and precompiled;
 //   2. Analyze latency over a realistic mix: vpce-guard, the empty pack, the floor pack;
 //   3. AnalyzeStack at 1,000 / 10,000 / 50,000 resources: the same three, and vpce-guard and the
 //      floor pack again on @pulumi/policy with its per-policy resource build hoisted (what the
 //      upstream change in bench/hoisted-framework.ts would give);
-//   4. `vpce-guard check` on a 50,000-resource export: wall time and peak memory.
+//   4. `vpce-guard check` on 20,000- and 50,000-resource exports: wall time, CPU time and peak
+//      memory of the CLI and of the pack process.
 //
 // Packs are always measured in turn (A B C A B C …), so they share the machine's state; figures
 // are medians (latency: percentiles). BENCH_QUICK=1 runs every part small, as a smoke test.
@@ -16,7 +17,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { measureAnalyze, type LatencyResult } from "./analyze";
 import { measureAnalyzeStack, type StackRun } from "./analyze-stack";
-import { measureAudit, type AuditResult } from "./audit";
+import { auditHeader, auditRow, measureAudit, type AuditResult } from "./audit";
 import { awsGuardVersion, prepareAwsGuard } from "./awsguard";
 import { hoistEnvironmentKey, hoistResourceBuild, serverPath } from "./hoisted-framework";
 import { describeStack, generateStack } from "./stacks";
@@ -26,8 +27,8 @@ import { formatLoad, load, machine, megabytes, processMemory, times, type Machin
 const quick = process.env.BENCH_QUICK === "1";
 
 const plan = quick
-    ? { startupRounds: 2, analyzeRequests: 1_000, warmup: 200, stacks: [[1_000, 3], [4_000, 2]] as const, audit: 2_000 }
-    : { startupRounds: 7, analyzeRequests: 10_000, warmup: 1_000, stacks: [[1_000, 7], [10_000, 5], [50_000, 3]] as const, audit: 50_000 };
+    ? { startupRounds: 2, analyzeRequests: 1_000, warmup: 200, stacks: [[1_000, 3], [4_000, 2]] as const, audit: [2_000, 4_000] }
+    : { startupRounds: 7, analyzeRequests: 10_000, warmup: 1_000, stacks: [[1_000, 7], [10_000, 5], [50_000, 3]] as const, audit: [20_000, 50_000] };
 // The growth target compares the two largest stacks.
 const growthSizes = plan.stacks.slice(-2).map(([size]) => size) as [number, number];
 
@@ -38,7 +39,8 @@ const floor: PackUnderTest = { label: "floor pack", dir: path.join(repoRoot, "be
 const hoistEnv = { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${path.join(repoRoot, "bin", "bench", "hoisted-framework.js")}`.trim(), [hoistEnvironmentKey]: "1" };
 const oursHoisted: PackUnderTest = { label: "vpce-guard, hoisted framework", dir: ours.dir, env: hoistEnv };
 const floorHoisted: PackUnderTest = { label: "floor pack, hoisted framework", dir: floor.dir, env: hoistEnv };
-const awsGuardLabel = `AWSGuard ${awsGuardVersion}`;
+const awsGuardLabel = `AWSGuard ${awsGuardVersion}, as its template (index.ts, ts-node)`;
+const awsGuardPrecompiledLabel = `AWSGuard ${awsGuardVersion}, precompiled (index.js)`;
 const template: PackUnderTest = { label: "template TypeScript pack", dir: path.join(repoRoot, "bench", "fixtures", "template-pack") };
 
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
@@ -55,7 +57,7 @@ interface Results {
     analyzeMix: ReturnType<typeof describeStack>;
     stacks: StackRun[];
     stackMix: ReturnType<typeof describeStack>;
-    audit: AuditResult;
+    audit: AuditResult[];
 }
 
 async function main(): Promise<void> {
@@ -67,7 +69,7 @@ async function main(): Promise<void> {
     let t = Date.now();
     const awsGuard = await prepareAwsGuard(repoRoot, log);
     const startupPacks = [ours, empty, template];
-    if ("dir" in awsGuard) startupPacks.push({ label: awsGuardLabel, dir: awsGuard.dir });
+    if ("dir" in awsGuard) startupPacks.push({ label: awsGuardLabel, dir: awsGuard.templateDir }, { label: awsGuardPrecompiledLabel, dir: awsGuard.dir });
     else log(`AWSGuard skipped: ${awsGuard.skipped}`);
     log(`1/4 time to port: ${startupPacks.map((p) => p.label).join(", ")}, ${plan.startupRounds} rounds`);
     const startup = await measureStartup(startupPacks, plan.startupRounds, (r) => log(`  round ${r}/${plan.startupRounds}`));
@@ -98,10 +100,13 @@ async function main(): Promise<void> {
         log(`  done in ${elapsed(t)}`);
     }
 
-    t = Date.now();
-    log(`4/4 vpce-guard check on a ${plan.audit}-resource export`);
-    const audit = await measureAudit(repoRoot, plan.audit);
-    log(`  done in ${elapsed(t)}`);
+    const audit: AuditResult[] = [];
+    for (const size of plan.audit) {
+        t = Date.now();
+        log(`4/4 vpce-guard check on a ${size}-resource export`);
+        audit.push(await measureAudit(repoRoot, size));
+        log(`  done in ${elapsed(t)}`);
+    }
 
     const results: Results = {
         machine: info, loadBefore, loadAfter: load(), totalSeconds: (Date.now() - began) / 1000,
@@ -154,6 +159,13 @@ function targets(r: Results): Target[] {
         { what: "Analyze p99, vpce-guard / empty pack", op: "≤", bound: 1.10, measured: latency(r, ours.label).p99 / latency(r, empty.label).p99 },
         { what: `AnalyzeStack(${sizeText(small)}), vpce-guard / empty pack`, op: "≤", bound: 1.25, measured: stackAt(r, small, ours.label) / stackAt(r, small, empty.label) },
         { what: `AnalyzeStack time(${sizeText(large)}) / time(${sizeText(small)}), vpce-guard`, op: "≤", bound: 5.5, measured: stackAt(r, large, ours.label) / stackAt(r, small, ours.label) },
+        ...r.audit.flatMap((a): Target[] => [
+            { what: `check, ${sizeText(a.resources)} resources: wall time (s)`, op: "≤", bound: a.resources <= 20_000 ? 16 : 40, measured: a.wallMs / 1000 },
+            ...(a.resources >= 50_000 ? [
+                { what: `check, ${sizeText(a.resources)} resources: CLI peak RSS (MiB)`, op: "≤" as const, bound: 1024, measured: (a.cliPeakRss ?? NaN) / 2 ** 20 },
+                { what: `check, ${sizeText(a.resources)} resources: CLI CPU / wall time`, op: "≤" as const, bound: 0.25, measured: (a.cliCpuMs ?? NaN) / a.wallMs },
+            ] : []),
+        ]),
     ];
 }
 
@@ -217,7 +229,7 @@ function render(r: Results): string {
         `- Node ${m.node}; @pulumi/pulumi 3.248.0, @pulumi/policy 1.21.0`,
         `- Load average (1 / 5 / 15 min): ${formatLoad(r.loadBefore)} before, ${formatLoad(r.loadAfter)} after; whole run ${fmt(r.totalSeconds)} s`,
         "",
-        "Packs: **vpce-guard** (this repository, built: `main` is `bin/index.js`); the **empty pack** (`test/fixtures/empty-pack`, no policies: the cost of `@pulumi/policy` alone); the **floor pack** (`bench/fixtures/floor-pack`: vpce-guard's 14 policies with empty bodies and the same shared deserialization — what the framework costs a pack of this shape before any rule runs); a **template TypeScript pack** (`bench/fixtures/template-pack`, `pulumi policy new aws-typescript` style: ts-node at start, `import * as aws from \"@pulumi/aws\"`, two `validateResourceOfType` policies); **AWSGuard** " + awsGuardVersion + " (installed by the bench into `.bench/awsguard` with the same @pulumi/pulumi and @pulumi/policy, `new AwsGuard({ all: \"advisory\" })` in an `index.js`).",
+        "Packs: **vpce-guard** (this repository, built: `main` is `bin/index.js`); the **empty pack** (`test/fixtures/empty-pack`, no policies: the cost of `@pulumi/policy` alone); the **floor pack** (`bench/fixtures/floor-pack`: vpce-guard's 14 policies with empty bodies and the same shared deserialization — what the framework costs a pack of this shape before any rule runs); a **template TypeScript pack** (`bench/fixtures/template-pack`, `pulumi policy new aws-typescript` style: ts-node at start, `import * as aws from \"@pulumi/aws\"`, two `validateResourceOfType` policies); **AWSGuard** " + awsGuardVersion + " (installed by the bench into `.bench/awsguard` with the same @pulumi/pulumi and @pulumi/policy, `new AwsGuard({ all: \"advisory\" })`) in two lanes: as its template (`pulumi/templates-policy` `awsguard-typescript`) sets it up — an `index.ts` and no `main`, so run-policy-pack's ts-node compiles it at every start (`.bench/awsguard-template`) — and precompiled to an `index.js`.",
         "",
         "## Targets",
         "",
@@ -260,12 +272,11 @@ function render(r: Results): string {
     const growth = (label: string) => (stackAt(r, growthSizes[1], label) / stackAt(r, growthSizes[0], label)).toFixed(2);
     out.push(`Growth from ${fmt(growthSizes[0])} to ${fmt(growthSizes[1])} resources (${(growthSizes[1] / growthSizes[0]).toFixed(0)}× the resources): vpce-guard ${growth(ours.label)}×, floor pack ${growth(floor.label)}×, empty pack ${growth(empty.label)}×.`, "");
 
-    const a = r.audit;
     out.push(
         "## 4. Offline audit", "",
-        `\`node bin/cli/main.js check .bench/stack-${a.resources}.export.json --format json --output … --exit-zero\` as a child process: reading a ${megabytes(a.exportBytes)} \`pulumi stack export\` of ${fmt(a.resources)} resources, starting the pack, Analyze on each resource, AnalyzeStack, the report.`, "",
-        "| wall time | peak RSS, CLI | peak RSS, pack | peak RSS, both at once (sampled every 100 ms) | GNU time max RSS | violations (mandatory) |", "|---|---|---|---|---|---|",
-        `| ${fmt(a.wallMs / 1000, 1)} s | ${a.cliPeakRss === undefined ? "–" : megabytes(a.cliPeakRss)} | ${a.packPeakRss === undefined ? "–" : megabytes(a.packPeakRss)} | ${a.combinedPeakRss === undefined ? "–" : megabytes(a.combinedPeakRss)} | ${a.timeMaxRss === undefined ? "–" : megabytes(a.timeMaxRss)} | ${a.diagnostics === undefined ? "–" : `${fmt(a.diagnostics)} (${fmt(a.mandatory ?? NaN)})`} |`,
+        `\`node bin/cli/main.js check .bench/stack-<n>.export.json --format json --output … --exit-zero\` as a child process: reading a \`pulumi stack export\` (${r.audit.map((a) => `${megabytes(a.exportBytes)} for ${fmt(a.resources)} resources`).join(", ")}), starting the pack, Analyze on each resource, AnalyzeStack, the report. Memory (VmHWM) and CPU time (user + system) of each process from /proc, sampled every 100 ms; "both at once" is the largest sum of their resident sets.`, "",
+        ...auditHeader,
+        ...r.audit.map((a) => auditRow("this checkout", a)),
         "",
     );
     return out.join("\n");

@@ -73,6 +73,21 @@ export function processMemory(pid: number): { rss: number; peak: number } | unde
     }
 }
 
+/** CPU time (user + system) a live process has used so far, in ms, from /proc; undefined elsewhere. */
+export function processCpuMs(pid: number): number | undefined {
+    try {
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+        // The fields after the command (which may hold spaces), from its closing parenthesis: utime is the 14th field, stime the 15th.
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
+    } catch {
+        return undefined;
+    }
+}
+
+/** USER_HZ, the unit of /proc's CPU times: 100 on every Linux architecture Node runs on. */
+const clockTicks = 100;
+
 /** Pids of the live children of `pid` (Linux /proc). */
 export function childPids(pid: number): number[] {
     try {

@@ -5,6 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { analyzer as pb, Struct } from "./proto";
+import { encodeStruct, encodeStructInto, lengthDelimited, lengthDelimitedSize, structSize, writeFieldHeader } from "./struct-encoding";
 import {
     AnalyzerDescription,
     Diagnostic,
@@ -99,13 +100,13 @@ function providerResource(r: StackResource): pb.AnalyzerProviderResource | undef
     return provider;
 }
 
-/** `Analyze` on the resource's inputs. */
-export function analyzeRequest(r: StackResource): pb.AnalyzeRequest {
+/** `Analyze` on the resource's inputs (without them when `properties` is false: see `analyzeRequestBytes`). */
+export function analyzeRequest(r: StackResource, properties = true): pb.AnalyzeRequest {
     const req = new pb.AnalyzeRequest();
     req.setUrn(r.urn);
     req.setType(r.type);
     req.setName(r.name ?? nameFromUrn(r.urn));
-    req.setProperties(propertiesStruct(r.inputs, `${r.urn} inputs`));
+    if (properties) req.setProperties(propertiesStruct(r.inputs, `${r.urn} inputs`));
     req.setOptions(resourceOptions(r));
     const provider = providerResource(r);
     if (provider) req.setProvider(provider);
@@ -115,17 +116,17 @@ export function analyzeRequest(r: StackResource): pb.AnalyzeRequest {
 /** The `AnalyzeStack` request for a stack. */
 export function analyzeStackRequest(resources: readonly StackResource[]): pb.AnalyzeStackRequest {
     const req = new pb.AnalyzeStackRequest();
-    req.setResourcesList(resources.map(stackResource));
+    req.setResourcesList(resources.map((r) => stackResource(r)));
     return req;
 }
 
 /** One resource of `AnalyzeStack`: outputs (inputs when none given), parent and dependencies. */
-export function stackResource(r: StackResource): pb.AnalyzerResource {
+export function stackResource(r: StackResource, properties = true): pb.AnalyzerResource {
     const res = new pb.AnalyzerResource();
     res.setUrn(r.urn);
     res.setType(r.type);
     res.setName(r.name ?? nameFromUrn(r.urn));
-    res.setProperties(propertiesStruct(r.outputs ?? r.inputs, `${r.urn} outputs`));
+    if (properties) res.setProperties(propertiesStruct(r.outputs ?? r.inputs, `${r.urn} outputs`));
     res.setOptions(resourceOptions(r));
     const provider = providerResource(r);
     if (provider) res.setProvider(provider);
@@ -139,6 +140,50 @@ export function stackResource(r: StackResource): pb.AnalyzerResource {
         deps.set(property, d);
     }
     return res;
+}
+
+// The requests as bytes, for large stacks: each resource's message is built by google-protobuf
+// without its properties, serialized at once, and its properties (field 2 of AnalyzeRequest and of
+// AnalyzerResource) appended by engine/struct-encoding.ts. A message's fields may come in any
+// order, so these decode to the messages above (test/engine/struct-encoding.spec.ts); no
+// google-protobuf tree of the whole stack is ever built.
+const propertiesField = 2;
+/** `repeated AnalyzerResource resources = 1` of AnalyzeStackRequest. */
+const resourcesField = 1;
+
+/** The bytes of `analyzeRequest(r)`. */
+export function analyzeRequestBytes(r: StackResource): Buffer {
+    const properties = lengthDelimited(propertiesField, encodeStruct(r.inputs, `${r.urn} inputs`));
+    return Buffer.concat([analyzeRequest(r, false).serializeBinary(), properties]);
+}
+
+/**
+ * The bytes of `analyzeStackRequest(resources)`, written into one buffer of the right size: each
+ * resource's properties are measured first and encoded in place (a 50,000-resource request is
+ * ~140 MB; built from pieces it needed twice that until the pieces were collected).
+ */
+export function analyzeStackRequestBytes(resources: readonly StackResource[]): Buffer {
+    const envelopes: Uint8Array[] = [];
+    const propertySizes: number[] = [];
+    let total = 0;
+    for (const r of resources) {
+        // Measured before the envelope is built, so a value that cannot be sent is named as before.
+        const size = structSize(r.outputs ?? r.inputs, `${r.urn} outputs`);
+        const envelope = stackResource(r, false).serializeBinary();
+        envelopes.push(envelope);
+        propertySizes.push(size);
+        total += lengthDelimitedSize(resourcesField, envelope.length + lengthDelimitedSize(propertiesField, size));
+    }
+    const out = Buffer.allocUnsafe(total);
+    let pos = 0;
+    resources.forEach((r, i) => {
+        const envelope = envelopes[i];
+        pos = writeFieldHeader(out, pos, resourcesField, envelope.length + lengthDelimitedSize(propertiesField, propertySizes[i]));
+        out.set(envelope, pos);
+        pos = writeFieldHeader(out, pos + envelope.length, propertiesField, propertySizes[i]);
+        pos = encodeStructInto(r.outputs ?? r.inputs, `${r.urn} outputs`, out, pos);
+    });
+    return out;
 }
 
 const levelFromWire: Record<number, EnforcementLevel> = {

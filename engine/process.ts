@@ -10,7 +10,7 @@ import * as path from "path";
 import { performance } from "perf_hooks";
 import { reconcileConfig } from "./config";
 import * as marshal from "./marshal";
-import { AnalyzerClient, analyzer as pb, CallOptions, Empty, grpc, maxMessageBytes, ServiceError } from "./proto";
+import { AnalyzerClient, AnalyzerService, analyzer as pb, CallOptions, Empty, grpc, maxMessageBytes, ServiceError } from "./proto";
 import { AnalyzerDescription, PolicyPackConfigFile, ReconciledPolicyConfig, Remediation, RunResult, StackResource } from "./types";
 
 export interface StartOptions {
@@ -83,6 +83,7 @@ export class PolicyPackRpcError extends Error {
 const engineAddress = "127.0.0.1:0";
 const killGraceMs = 2_000;
 const stderrTailBytes = 16 * 1024;
+const asBytes = (b: Buffer) => b;
 
 // Children still alive when this process exits are killed, so a failed run never leaves one behind.
 const liveChildren = new Set<ChildProcess>();
@@ -239,6 +240,11 @@ export class PolicyPackProcess {
         return this.description!;
     }
 
+    /** True once `close` was called (after a failed call, too): further calls are refused. */
+    get closed(): boolean {
+        return this.closing !== undefined;
+    }
+
     /** GetPluginInfo's version: the @pulumi/policy runtime the pack runs on. */
     get pluginVersion(): string {
         return this.plugin;
@@ -349,8 +355,8 @@ export class PolicyPackProcess {
     /** Analyze on the resource's inputs. */
     analyze(resource: StackResource): Promise<RunResult> {
         return this.guard(async () => {
-            const req = marshal.analyzeRequest(resource);
-            const res = await this.unary<pb.AnalyzeResponse>("Analyze", (o, cb) => this.client.analyze(req, new grpc.Metadata(), o, cb), ` on ${resource.urn}`);
+            const req = marshal.analyzeRequestBytes(resource);
+            const res = await this.unary<pb.AnalyzeResponse>("Analyze", (o, cb) => this.sendBytes(AnalyzerService.analyze, req, o, cb), ` on ${resource.urn}`);
             return {
                 diagnostics: marshal.diagnostics(res.getDiagnosticsList(), "analyze", this.info, () => resource.urn),
                 notApplicable: marshal.notApplicable(res.getNotApplicableList(), "analyze", resource.urn),
@@ -364,8 +370,13 @@ export class PolicyPackProcess {
      */
     analyzeStack(resources: StackResource[]): Promise<RunResult> {
         return this.guard(async () => {
-            const req = marshal.analyzeStackRequest(resources);
-            const res = await this.unary<pb.AnalyzeResponse>("AnalyzeStack", (o, cb) => this.client.analyzeStack(req, new grpc.Metadata(), o, cb));
+            let req: Buffer | undefined = marshal.analyzeStackRequestBytes(resources);
+            const res = await this.unary<pb.AnalyzeResponse>("AnalyzeStack", (o, cb) => {
+                // gRPC copies the request into its frame at once; ours need not stay for the whole call.
+                const bytes = req!;
+                req = undefined;
+                this.sendBytes(AnalyzerService.analyzeStack, bytes, o, cb);
+            });
             return {
                 diagnostics: marshal.diagnostics(res.getDiagnosticsList(), "analyzeStack", this.info, marshal.stackViolationAttribution(resources)),
                 notApplicable: marshal.notApplicable(res.getNotApplicableList(), "analyzeStack"),
@@ -393,6 +404,16 @@ export class PolicyPackProcess {
         for (const [k, v] of Object.entries(stack.tags ?? {})) req.getTagsMap().set(k, v);
         for (const [k, v] of Object.entries(stack.config ?? {})) req.getConfigMap().set(k, v);
         await this.tolerateUnimplemented(this.unary("ConfigureStack", (o, cb) => this.client.configureStack(req, new grpc.Metadata(), o, cb)));
+    }
+
+    /** A request already serialized (engine/marshal.ts `…Bytes`), on the method's path. */
+    private sendBytes<Res>(
+        method: { path: string; responseDeserialize: (bytes: Buffer) => Res },
+        request: Buffer,
+        options: Partial<CallOptions>,
+        cb: (err: ServiceError | null, res: Res) => void,
+    ): void {
+        this.client.makeUnaryRequest(method.path, asBytes, method.responseDeserialize, request, new grpc.Metadata(), options, (err, res) => cb(err, res as Res));
     }
 
     /** The proxy accepts UNIMPLEMENTED for ConfigureStack (older servers); nothing else. */

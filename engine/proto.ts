@@ -8,7 +8,7 @@ import type * as EmptyModule from "google-protobuf/google/protobuf/empty_pb";
 import type * as StructModule from "google-protobuf/google/protobuf/struct_pb";
 
 export * as analyzer from "@pulumi/pulumi/proto/analyzer_pb";
-export { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
+export { AnalyzerClient, AnalyzerService } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 
 const stubDir = path.dirname(require.resolve("@pulumi/pulumi/proto/analyzer_grpc_pb"));
 

@@ -23,6 +23,8 @@ export async function runPolicyPack(
         /** `apply` (default): as preview/up, remediated inputs go to Analyze and AnalyzeStack; `report`: as `pulumi policy analyze`. */
         remediations?: "apply" | "report";
         onProgress?: (progress: RunProgress) => void;
+        /** Analyze calls in flight at once (default 16; 1 sends them one after another). */
+        analyzeWindow?: number;
     } = {},
 ): Promise<RunResult & { info: AnalyzerDescription; configured: Record<string, ReconciledPolicyConfig>; startupMs: number; output: string[]; remediations: Remediation[] }> {
     opts.onProgress?.({ step: "start" });
@@ -43,24 +45,31 @@ export async function runPolicyPack(
         // The Node server's Remediate runs only policies at level `remediate`: without one, its
         // answer is empty for every resource, and the call is skipped.
         const remediating = Object.values(configured).some((c) => c.enforcementLevel === "remediate");
-        const analysed: StackResource[] = [];
-        for (const [index, resource] of resources.entries()) {
-            opts.onProgress?.({ step: "analyze", index, total: resources.length });
-            let inputs = resource;
-            if (remediating) {
+        const take = (r: RunResult) => {
+            result.diagnostics.push(...r.diagnostics);
+            result.notApplicable.push(...r.notApplicable);
+        };
+        let analysed: readonly StackResource[] = resources;
+        if (remediating) {
+            // Remediate, then Analyze on what it left, one resource at a time, as the engine's step generator does.
+            const remediatedResources: StackResource[] = [];
+            for (const [index, resource] of resources.entries()) {
+                opts.onProgress?.({ step: "analyze", index, total: resources.length });
+                let inputs = resource;
                 const r = await pack.remediate(resource);
                 remediations.push(...r.remediations);
                 result.notApplicable.push(...r.notApplicable);
                 const last = [...r.remediations].reverse().find((x) => x.properties !== undefined);
                 if (apply && last?.properties !== undefined) inputs = remediated(resource, last.properties);
+                remediatedResources.push(inputs);
+                take(await pack.analyze(inputs));
             }
-            analysed.push(inputs);
-            const r = await pack.analyze(inputs);
-            result.diagnostics.push(...r.diagnostics);
-            result.notApplicable.push(...r.notApplicable);
+            analysed = remediatedResources;
+        } else {
+            await analyzeEach(pack, resources, take, opts.onProgress, opts.analyzeWindow ?? defaultAnalyzeWindow);
         }
         opts.onProgress?.({ step: "analyzeStack", total: resources.length });
-        const stack = await pack.analyzeStack(analysed);
+        const stack = await pack.analyzeStack([...analysed]);
         result.diagnostics.push(...stack.diagnostics);
         result.notApplicable.push(...stack.notApplicable);
         await pack.close();
@@ -77,4 +86,47 @@ function remediated(resource: StackResource, inputs: Record<string, unknown>): S
     const outputs = { ...resource.outputs };
     for (const [k, v] of Object.entries(inputs)) if (JSON.stringify(resource.inputs[k]) !== JSON.stringify(v)) outputs[k] = v;
     return { ...resource, inputs, outputs };
+}
+
+/**
+ * Analyze calls in flight at once. The Pulumi engine issues them from parallel resource steps too;
+ * with several in flight this process marshals the next requests while the pack works on earlier
+ * ones. Results are still taken in resource order.
+ */
+const defaultAnalyzeWindow = 16;
+
+/** Analyze on each resource, at most `window` at once; `take` sees the results in resource order. */
+async function analyzeEach(
+    pack: PolicyPackProcess,
+    resources: readonly StackResource[],
+    take: (result: RunResult) => void,
+    onProgress: ((progress: RunProgress) => void) | undefined,
+    window: number,
+): Promise<void> {
+    const inFlight: Promise<RunResult>[] = [];
+    // The first call to fail is the cause; the calls in flight with it fail after it, when the pack is closed.
+    let failure: { error: unknown } | undefined;
+    const settle = async (call: Promise<RunResult>) => {
+        try {
+            return await call;
+        } catch {
+            await Promise.allSettled(inFlight);
+            throw failure!.error;
+        }
+    };
+    for (let index = 0; index < resources.length; index++) {
+        if (inFlight.length >= Math.max(1, window)) take(await settle(inFlight.shift()!));
+        if (pack.closed) {
+            // A call in flight failed (and closed the pack): report it, not the refusals that would follow.
+            await Promise.allSettled(inFlight);
+            if (failure) throw failure.error;
+        }
+        onProgress?.({ step: "analyze", index, total: resources.length });
+        const call = pack.analyze(resources[index]);
+        call.catch((error: unknown) => {
+            failure ??= { error };
+        });
+        inFlight.push(call);
+    }
+    while (inFlight.length > 0) take(await settle(inFlight.shift()!));
 }

@@ -262,12 +262,15 @@ class Values {
     bag(v: Json | undefined, path: JSONPath): Record<string, unknown> {
         if (v === undefined || v === null) return {};
         if (!isObject(v)) throw new Problem(`${describePath(path)} is ${kindOf(v)}; expected an object of properties`, path);
-        const out: Record<string, unknown> = {};
-        for (const [k, e] of Object.entries(v)) defineOwn(out, k, this.value(e, [...path, k], false));
-        return out;
+        return this.members(v, path, false);
     }
 
-    /** `inSecret`: inside a decrypted secret, whose nested secrets were written with a no-op encrypter. */
+    /**
+     * A value as the engine would send it. The parsed JSON is used as it is wherever nothing in it
+     * changes (copying every object doubled the memory of a large stack); only what holds a secret,
+     * a reference or a placeholder is copied. `inSecret`: inside a decrypted secret, whose nested
+     * secrets were written with a no-op encrypter.
+     */
     private value(v: Json, path: JSONPath, inSecret: boolean): unknown {
         if (typeof v === "string") {
             if (this.kind === "preview" && v === redactedSecret) {
@@ -276,14 +279,44 @@ class Values {
             }
             return v;
         }
-        if (Array.isArray(v)) return v.map((e, i) => this.value(e, [...path, i], inSecret));
+        if (Array.isArray(v)) {
+            let out: unknown[] | undefined;
+            for (let i = 0; i < v.length; i++) {
+                const e = v[i];
+                if (this.unchanged(e)) continue;
+                const c = this.value(e, [...path, i], inSecret);
+                if (c !== e) (out ??= v.slice())[i] = c;
+            }
+            return out ?? v;
+        }
         if (!isObject(v)) return v;
         if (v[sigKey] === secretSig) return this.secretValue(v, path, inSecret);
         if (v[sigKey] === resourceReferenceSig) return resourceReference(v, path);
         if (v[sigKey] === byteStringSig && typeof v.value === "string") return Buffer.from(v.value, "base64").toString("utf8");
-        const out: Record<string, unknown> = {};
-        for (const [k, e] of Object.entries(v)) defineOwn(out, k, this.value(e, [...path, k], inSecret));
-        return out;
+        return this.members(v, path, inSecret);
+    }
+
+    /** A scalar `value` returns as it is (told without building its path). */
+    private unchanged(e: Json): boolean {
+        if (typeof e === "string") return this.kind !== "preview" || e !== redactedSecret;
+        return e === null || typeof e !== "object";
+    }
+
+    /** An object's members through `value`; the object itself when none changes. */
+    private members(v: JsonObject, path: JSONPath, inSecret: boolean): Record<string, unknown> {
+        let out: Record<string, unknown> | undefined;
+        for (const k of Object.keys(v)) {
+            const e = v[k];
+            if (this.unchanged(e)) continue;
+            const c = this.value(e, [...path, k], inSecret);
+            if (c === e) continue;
+            if (!out) {
+                out = {};
+                for (const key of Object.keys(v)) defineOwn(out, key, v[key]);
+            }
+            defineOwn(out, k, c);
+        }
+        return out ?? v;
     }
 
     /**

@@ -614,6 +614,28 @@ describe("engine", function () {
             assert.deepEqual(steps, ["start", "configure config-pack", "analyze 1/2", "analyze 2/2", "analyzeStack 2"]);
             assert.deepEqual(result.configured["resource-echo"], { enforcementLevel: "advisory", properties: { mode: "strict", limit: 3 } });
         });
+
+        it("with many Analyze calls in flight, takes the results in resource order, as one call at a time does", async function () {
+            const resources = Array.from({ length: 60 }, (_, i) => echo(`r${i}`, { n: i, pad: "x".repeat((i * 7919) % 3000) }));
+            const windowed = await runPolicyPack(configPack, resources);
+            const serial = await runPolicyPack(configPack, resources, { analyzeWindow: 1 });
+            const analyzed = (r: typeof windowed) => r.diagnostics.filter((d) => d.phase === "analyze").map((d) => d.urn);
+            assert.deepEqual(analyzed(windowed), resources.map((r) => r.urn));
+            assert.deepEqual(windowed.diagnostics, serial.diagnostics);
+            assert.deepEqual(windowed.notApplicable, serial.notApplicable);
+        });
+
+        it("with Analyze calls in flight, a policy that throws is the error reported, and the child ends", async function () {
+            const thrower: StackResource = { urn: urnOf("test:index:Throw", "t"), type: "test:index:Throw", inputs: {} };
+            const resources = [...Array.from({ length: 20 }, (_, i) => echo(`a${i}`, { n: i })), thrower, ...Array.from({ length: 20 }, (_, i) => echo(`b${i}`, { n: i }))];
+            await assert.rejects(runPolicyPack(configPack, resources), (e: unknown) => {
+                assert.ok(e instanceof PolicyPackRpcError, String(e));
+                assert.match(e.message, /^Analyze failed in policy pack "config-pack" on urn:pulumi:dev::[^:]+::test:index:Throw::t: /);
+                assert.match(e.message, /resource-thrower fails on purpose/);
+                return true;
+            });
+            assert.deepEqual(liveChildPids(), []);
+        });
     });
 
     describe("readPolicyPackConfigFile", function () {
