@@ -9,6 +9,7 @@
 // that holds an unknown value (the engine's preview sentinel) spans what the value could make it.
 // A key whose values cannot be known is "sometimes", never a verdict.
 
+import type PartitionsFile from "./data/partitions.json";
 import { globMatcher, globMatches, globMatchesExactCase, iamActionsOf, iamPrefixFacts, loadedActionPatternMatches, loadedPrefixFacts, splitAction } from "./actions";
 import { isAccountId, parseArn } from "./arn";
 import { parseConditionOperator, keyTypesOf, type ConditionOperator } from "./condition";
@@ -211,7 +212,7 @@ let partitions: ReadonlySet<string> | undefined;
 
 function knownPartitions(): ReadonlySet<string> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return (partitions ??= new Set((require("./data/partitions.json") as { partitions: { id: string }[] }).partitions.map((p) => p.id)));
+    return (partitions ??= new Set((require("./data/partitions.json") as typeof PartitionsFile).partitions.map((p) => p.id)));
 }
 
 /** Why an `AWS` principal value cannot name a principal; undefined when it can (or cannot be told). */

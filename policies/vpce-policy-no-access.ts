@@ -49,7 +49,7 @@ export const vpcePolicyNoAccess = stackPolicy<typeof messages, Record<string, ne
                 } else if (effect.blanketDeny !== undefined) {
                     const deny = effect.blanketDeny;
                     const conditionNote = Object.hasOwn(deny.statement.element, "Condition") ? " (its condition always holds)" : "";
-                    findings.report(urn, "blanketDeny", { service, statement: deny.statement.label, action: quote(deny.everyAction ?? "*", 60), conditionNote });
+                    findings.report(urn, "blanketDeny", { service, statement: deny.statement.label, action: deny.everyAction?.startsWith("NotAction ") ? deny.everyAction : quote(deny.everyAction ?? "*", 60), conditionNote });
                 }
             }
         }
