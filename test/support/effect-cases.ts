@@ -1,6 +1,7 @@
 // Builders for the tables of the rules that judge what a document lets through (rules 6, 15, 16):
 // a document on one endpoint, as a statement list written briefly.
-import { svc, Stack, type Res } from "./stacks";
+import type { Diagnostic, PolicyPackConfigFile, PolicyPackProcess } from "../../engine";
+import { svc, Stack, type Res, type Shape } from "./stacks";
 
 export type Statement = Record<string, unknown>;
 
@@ -23,28 +24,50 @@ export interface EndpointOptions {
     vpc?: "stack" | string;
     /** The endpoint's own ID once deployed. */
     endpointId?: string;
+    /** Put before every resource name, so that cases sharing one pack process never share a URN. */
+    prefix?: string;
 }
 
 /** A stack of one endpoint (named `ep`; a standalone policy is named `pol`) carrying `document`. */
 export function endpointWith(document: unknown, options: EndpointOptions = {}): () => Stack {
     return () => {
         const s = new Stack();
-        const vpc: Res | string = options.vpc === undefined || options.vpc === "stack" ? s.vpc() : options.vpc;
+        const n = (name: string) => `${options.prefix ?? ""}${name}`;
+        const vpc: Res | string = options.vpc === undefined || options.vpc === "stack" ? s.vpc(n("vpc")) : options.vpc;
         const service = svc(options.suffix ?? "s3");
         const type = options.type ?? (options.suffix === undefined || options.suffix === "s3" || options.suffix === "dynamodb" ? "Gateway" : "Interface");
-        const computed = options.endpointId === undefined ? {} : { computed: { id: options.endpointId } };
+        const computed = options.endpointId === undefined ? {} : { computed: { [options.carrier === "native" ? "awsId" : "id"]: options.endpointId } };
         const text = typeof document === "string" ? document : JSON.stringify(document);
         switch (options.carrier ?? "inline") {
             case "inline":
-                s.endpoint("ep", vpc, service, { vpcEndpointType: type, policy: text }, computed);
+                s.endpoint(n("ep"), vpc, service, { vpcEndpointType: type, policy: text }, computed);
                 break;
             case "standalone":
-                s.standalone("pol", s.endpoint("ep", vpc, service, { vpcEndpointType: type }, computed), text);
+                s.standalone(n("pol"), s.endpoint(n("ep"), vpc, service, { vpcEndpointType: type }, computed), text);
                 break;
             case "native":
-                s.nativeEndpoint("ep", vpc, service, { vpcEndpointType: type, policyDocument: document }, computed);
+                s.nativeEndpoint(n("ep"), vpc, service, { vpcEndpointType: type, policyDocument: document }, computed);
                 break;
         }
         return s;
     };
+}
+
+/** A document to judge on an endpoint through the built pack, as the Pulumi CLI runs it. */
+export interface EngineDocumentCase extends EndpointOptions {
+    name: string;
+    document: unknown;
+}
+
+/**
+ * Runs a document on its endpoint through a started pack (Configure, Analyze on every resource's
+ * inputs, then AnalyzeStack), in the shape given; returns every diagnostic. Reusable for corpora.
+ */
+export async function judgeThroughEngine(pack: PolicyPackProcess, c: EngineDocumentCase, shape: Shape, config?: PolicyPackConfigFile): Promise<Diagnostic[]> {
+    const resources = endpointWith(c.document, c)().engineResources(shape);
+    await pack.configure(config);
+    const diagnostics: Diagnostic[] = [];
+    for (const r of resources) diagnostics.push(...(await pack.analyze(r)).diagnostics);
+    diagnostics.push(...(await pack.analyzeStack(resources)).diagnostics);
+    return diagnostics;
 }
