@@ -112,6 +112,8 @@ export interface DocumentEffect {
     noAccess: "yes" | "no" | "unknown";
     /** The Deny that blocks every request, when one does. */
     blanketDeny?: StatementEffect;
+    /** `Statement`, or an entry of it, is an unknown value: it could be any statement. */
+    unknownStatements: boolean;
 }
 
 // ---- Action entries ----
@@ -396,9 +398,10 @@ function judgeResources(statement: PolicyStatement, context: EndpointContext, fi
     const known = entries.filter((e) => !isUnknown(e));
     const anyMatchesStar = known.some(matchesStarResource);
     const everything = known.some((e) => starsOnly.test(e));
-    const services = statementArnServices(statement, context);
+    const acting = statementArnServices(statement, context);
     let dead = 0;
-    if (services !== undefined) {
+    if (acting !== undefined) {
+        const services = acting.services;
         for (const entry of new Set(known)) {
             const arn = parseArn(entry);
             if (arn === undefined || arn.service.includes("${")) continue;
@@ -406,27 +409,42 @@ function judgeResources(statement: PolicyStatement, context: EndpointContext, fi
             const fits = /[*?]/.test(service) ? [...services].some((s) => globMatches(service, s)) : services.has(service);
             if (fits) continue;
             dead += known.filter((e) => e === entry).length;
-            findings.push({ part: { kind: "resourceService", element, entry, service: arn.service, actionServices: [...services] }, scope: "entry" });
+            // An unknown action could act on this service: the entry may be dead, but is not reported.
+            if (!acting.partial) findings.push({ part: { kind: "resourceService", element, entry, service: arn.service, actionServices: [...services] }, scope: "entry" });
         }
     }
-    const allDead = known.length > 0 && dead === known.length;
+    // Entries are alternatives: with none of the known ones alive, an unknown one decides (vacuously dead when all are unknown).
+    const allDead = dead === known.length;
+    // With an unknown action, the entries found dead may be alive: the range spans both readings.
+    const aliveAtMost = acting?.partial === true ? known.length : known.length - dead;
     if (element === "Resource") {
-        const level: Level = everything ? 2 : allDead ? 0 : 1;
-        return { range: unknown ? { lo: level, hi: 2 } : exactly(level), element, matchesStar: unknown && !anyMatchesStar ? "unknown" : anyMatchesStar };
+        const lo: Level = everything ? 2 : allDead ? 0 : 1;
+        const hi: Level = unknown || everything ? 2 : aliveAtMost > 0 ? 1 : 0;
+        return { range: { lo, hi }, element, matchesStar: unknown && !anyMatchesStar ? "unknown" : anyMatchesStar };
     }
-    const level: Level = everything ? 0 : allDead ? 2 : 1;
-    return { range: unknown ? { lo: 0, hi: level } : exactly(level), element, matchesStar: unknown && !anyMatchesStar ? "unknown" : !anyMatchesStar };
+    const hi: Level = everything ? 0 : allDead ? 2 : 1;
+    const lo: Level = unknown || everything ? 0 : aliveAtMost === 0 ? 2 : 1;
+    return { range: { lo, hi }, element, matchesStar: unknown && !anyMatchesStar ? "unknown" : !anyMatchesStar };
 }
 
 /**
  * The ARN services the statement's actions act on, when every `Action` entry names a prefix of
- * the endpoint's service whose catalogue is loaded; undefined otherwise (no claim).
+ * the endpoint's service whose catalogue is loaded; undefined otherwise (no claim). `partial` when
+ * some entries are unknown: the services of the known ones, which an unknown one could add to.
  */
-function statementArnServices(statement: PolicyStatement, context: EndpointContext): Set<string> | undefined {
-    const actions = stringList(statement.element.Action);
-    if (actions === undefined || Object.hasOwn(statement.element, "NotAction") || context.prefixes.length === 0) return undefined;
+function statementArnServices(statement: PolicyStatement, context: EndpointContext): { services: Set<string>; partial: boolean } | undefined {
+    const raw = statement.element.Action;
+    if (Object.hasOwn(statement.element, "NotAction") || context.prefixes.length === 0) return undefined;
+    if (isUnknown(raw)) return { services: new Set(), partial: true };
+    const actions = stringList(raw);
+    if (actions === undefined) return undefined;
     const services = new Set<string>();
+    let partial = false;
     for (const entry of new Set(actions)) {
+        if (isUnknown(entry)) {
+            partial = true;
+            continue;
+        }
         const split = splitAction(entry);
         if (split === undefined || /[*?]/.test(split.prefix)) return undefined;
         const prefix = split.prefix.toLowerCase();
@@ -435,7 +453,7 @@ function statementArnServices(statement: PolicyStatement, context: EndpointConte
         if (facts === undefined || facts.arnServices.size === 0) return undefined;
         for (const s of facts.arnServices) services.add(s);
     }
-    return services.size === 0 ? undefined : services;
+    return services.size === 0 && !partial ? undefined : { services, partial };
 }
 
 interface JudgedActions {
@@ -474,14 +492,17 @@ function judgeActions(statement: PolicyStatement, context: EndpointContext, matc
         return { range, element, entries, ...(level === 2 && !unknown ? { everyAction: `NotAction ${known.slice(0, 3).map((e) => JSON.stringify(e.slice(0, 60))).join(", ")}${known.length > 3 ? ", …" : ""}` } : {}) };
     }
 
-    // Entries that name only actions without a resource type, in a statement that cannot match `*`.
+    // Entries that name only actions without a resource type, in a statement that cannot match `*`
+    // (or may not: then they are left out of the lower bound, and not reported).
     let noResourceChecks = 0;
     const live: string[] = [];
+    const maybeLive: string[] = [];
     for (const { entry, reach } of entries) {
         if (reach.kind !== "all" && reach.kind !== "some") continue;
-        if (matchesStar === false && prefixes.length > 0 && reach.kind === "some" && (!/[*?]/.test(entry) || ++noResourceChecks <= maxNoResourceChecks) && namesOnlyNoResourceActions(entry, prefixes)) {
-            const finding: Finding = { part: { kind: "noResourceAction", entry }, scope: "entry" };
-            findings.push(finding);
+        const checkable = matchesStar !== true && prefixes.length > 0 && reach.kind === "some" && (!/[*?]/.test(entry) || ++noResourceChecks <= maxNoResourceChecks);
+        if (checkable && namesOnlyNoResourceActions(entry, prefixes)) {
+            if (matchesStar === false) findings.push({ part: { kind: "noResourceAction", entry }, scope: "entry" });
+            else maybeLive.push(entry);
             continue;
         }
         live.push(entry);
@@ -489,7 +510,8 @@ function judgeActions(statement: PolicyStatement, context: EndpointContext, matc
     const every = live.find((e) => prefixes.length === 0 ? starsOnly.test(e) : prefixes.every((p) => namesEveryActionOf(e, p)));
     const coversAll = every !== undefined || (prefixes.length > 1 && prefixes.every((p) => live.some((e) => namesEveryActionOf(e, p))));
     const level: Level = coversAll ? 2 : live.length > 0 ? 1 : 0;
-    const range: Range = unknown ? { lo: level, hi: 2 } : exactly(level);
+    const hi: Level = unknown ? 2 : level === 0 && maybeLive.length > 0 ? 1 : level;
+    const range: Range = { lo: level, hi };
     const noResource = findings.find((f) => f.part.kind === "noResourceAction");
     return { range, element, entries, ...(every === undefined ? {} : { everyAction: every }), ...(level === 0 && noResource ? { finding: noResource } : {}) };
 }
@@ -545,7 +567,8 @@ function judgePrincipals(statement: PolicyStatement, findings: Finding[]): Range
         dead++;
         findings.push({ part: { kind: "badPrincipal", element: "Principal", entry: e.value, why }, scope: "entry" });
     }
-    const level: Level = known.length > 0 && dead === known.length ? 0 : 1;
+    // As for resources: with no known entry alive, the unknown ones decide.
+    const level: Level = dead === known.length ? 0 : 1;
     return unknown ? { lo: level, hi: 2 } : exactly(level);
 }
 
@@ -588,7 +611,7 @@ export async function documentEffect(document: unknown, context: EndpointContext
     if (cached !== undefined) return cached;
     const statements = statementsOf(document);
     await loadCatalogues(statements, context);
-    const effect = judgeDocument(statements, context);
+    const effect = judgeDocument(statements, context, hasUnknownStatement(document));
     if (holder !== undefined) {
         let byContext = effects.get(holder);
         if (byContext === undefined) effects.set(holder, (byContext = new Map()));
@@ -597,16 +620,25 @@ export async function documentEffect(document: unknown, context: EndpointContext
     return effect;
 }
 
-function judgeDocument(list: readonly PolicyStatement[], context: EndpointContext): DocumentEffect {
+function hasUnknownStatement(document: unknown): boolean {
+    if (!isJsonObject(document)) return false;
+    const raw = document.Statement;
+    return isUnknown(raw) || (Array.isArray(raw) && raw.some(isUnknown));
+}
+
+function judgeDocument(list: readonly PolicyStatement[], context: EndpointContext, unknownStatements: boolean): DocumentEffect {
     const statements = list.map((s) => judgeStatement(s, context));
     const allows = statements.filter((s) => s.effect === "Allow");
     const denies = statements.filter((s) => s.effect === "Deny");
     const blanketDeny = denies.find((d) => d.applies.lo === 2);
     let noAccess: DocumentEffect["noAccess"];
-    if (allows.length === 0 || allows.every((a) => a.applies.hi === 0) || blanketDeny !== undefined) noAccess = "yes";
+    if (blanketDeny !== undefined) noAccess = "yes";
+    // An unknown statement could be a live Allow, or a Deny of everything.
+    else if (unknownStatements) noAccess = "unknown";
+    else if (allows.length === 0 || allows.every((a) => a.applies.hi === 0)) noAccess = "yes";
     else if (allows.some((a) => a.applies.lo >= 1) && !denies.some((d) => d.applies.hi === 2)) noAccess = "no";
     else noAccess = "unknown";
-    return { statements, allows, noAccess, ...(blanketDeny === undefined ? {} : { blanketDeny }) };
+    return { statements, allows, noAccess, unknownStatements, ...(blanketDeny === undefined ? {} : { blanketDeny }) };
 }
 
 /**

@@ -88,7 +88,7 @@ export const vpcePolicyExplicit = stackPolicy<typeof messages, VpcePolicyExplici
  */
 function fullAccessGrant(effect: DocumentEffect): { statement: string; action: string; denyNote: string } | undefined {
     const grant = effect.allows.find((a) => a.applies.lo === 2);
-    if (grant === undefined) return undefined;
+    if (grant === undefined || effect.unknownStatements) return undefined;
     const others = effect.statements.filter((s) => s.effect !== "Allow");
     if (!others.every((s) => s.effect === "Deny" && s.applies.hi === 0)) return undefined;
     const denyNote = others.length === 0 ? "" : ` (${others.length === 1 ? `its Deny, ${others[0].statement.label}, never applies here` : `none of its ${others.length} Deny statements applies here`})`;

@@ -41,6 +41,9 @@ const valid: StackCase[] = [
     { name: "an unknown Null value on a misspelt key", stack: withLive(allow(when("Null", misspelt, u))) },
     { name: "an unknown resource beside an action without a resource type", stack: withLive(allow({ Action: "s3:ListAllMyBuckets", Resource: ["arn:aws:s3:::b", u] })) },
     { name: "an unknown Action of the live Allow hides the dead one (it might be dead too)", stack: endpointWith(doc(allow({ Action: u }), allow(when("StringEquals", misspelt, "1")))) },
+    // Found by the property tests: an unknown that could revive or kill the other Allow leaves the document undecided.
+    { name: "an unknown action beside resources of another service, and an Allow that is dead", stack: endpointWith(doc(allow({ Action: ["s3:GetObject", u], Resource: "arn:aws:dynamodb:us-east-1:111122223333:table/t" }), allow(when("StringEquals", misspelt, "1")))) },
+    { name: "an unknown principal list beside an Allow that is dead", stack: endpointWith(doc(allow({ Principal: { AWS: u } }), allow({ Principal: { AWS: ["*", "arn:aws:iam::111122223333:root"] }, Action: undefined, NotAction: "s3:*" }))) },
     { name: "an unknown aws:SourceVpc value", stack: endpointWith(doc(live, allow(when("StringEquals", "aws:SourceVpc", u))), { vpc: "vpc-0abc1234" }) },
 ];
 

@@ -15,6 +15,8 @@ const valid: StackCase[] = [
     { name: "every action on one bucket is not full access", stack: stackWith((s, v) => s.endpoint("s3", v, svc("s3"), { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: "*", Action: "*", Resource: "arn:aws:s3:::b/*" }] }) })) },
     { name: "a NotAction that leaves out some of this service's actions is not full access", stack: stackWith((s, v) => s.endpoint("s3", v, svc("s3"), { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: "*", NotAction: ["s3:Delete*"], Resource: "*" }] }) })) },
     { name: "full access plus a Deny whose action is not known yet", stack: stackWith((s, v) => s.endpoint("s3", v, svc("s3"), { policy: JSON.stringify({ Statement: [...fullAccessPolicy.Statement, { Effect: "Deny", Principal: "*", Action: UnknownSentinel.string, Resource: "*" }] }) })) },
+    // Found by the property tests: a statement that is an unknown value could be a Deny that applies.
+    { name: "full access plus a statement not known yet", stack: stackWith((s, v) => s.endpoint("s3", v, svc("s3"), { policy: JSON.stringify({ Statement: [...fullAccessPolicy.Statement, UnknownSentinel.string] }) })) },
     { name: "another service's wildcard is not full access to this one", stack: stackWith((s, v) => s.endpoint("s3", v, svc("s3"), { policy: allow("dynamodb:*") })) },
     { name: "a service known to lack policy support needs none", stack: stackWith((s, v) => s.endpoint("smtp", v, svc("email-smtp"), { vpcEndpointType: "Interface" })) },
     { name: "a customer endpoint service needs none", stack: stackWith((s, v) => s.endpoint("partner", v, "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0", { vpcEndpointType: "Interface" })) },
