@@ -43,9 +43,10 @@ export const vpcePolicyNoAccess = stackPolicy<typeof messages, Record<string, ne
                     findings.report(urn, "noAllow", { service, example: exampleAllow(context.prefixes) });
                 } else if (effect.allows.every((a) => a.applies.hi === 0)) {
                     const reasons = effect.allows.map((a) => deadAllowReason(a, service));
-                    const shown = reasons.slice(0, 3).map((r) => r.text);
-                    if (reasons.length > 3) shown.push(`and ${reasons.length - 3} more Allow statement(s)`);
-                    findings.report(urn, "deadAllows", { service, reasons: shown.join("; "), fix: reasons[0].fix });
+                    // Two reasons at most, each cut short: the message stays readable whatever the document.
+                    const shown = reasons.slice(0, 2).map((r) => cut(r.text, 280));
+                    if (reasons.length > 2) shown.push(`and ${reasons.length - 2} more Allow statement(s)`);
+                    findings.report(urn, "deadAllows", { service, reasons: shown.join("; "), fix: cut(reasons[0].fix, 200) });
                 } else if (effect.blanketDeny !== undefined) {
                     const deny = effect.blanketDeny;
                     const conditionNote = Object.hasOwn(deny.statement.element, "Condition") ? " (its condition always holds)" : "";
@@ -56,6 +57,10 @@ export const vpcePolicyNoAccess = stackPolicy<typeof messages, Record<string, ne
         return undefined;
     },
 });
+
+function cut(text: string, max: number): string {
+    return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
 
 function exampleAllow(prefixes: readonly string[]): string {
     const action = prefixes.length > 0 ? `"${prefixes[0]}:*"` : "\"*\"";
@@ -73,7 +78,7 @@ function deadAllowReason(allow: StatementEffect, service: string): { text: strin
     if (because !== undefined && (because.element === "Action" || because.element === "NotAction")) {
         if (because.element === "NotAction") return { text: `${label}: its NotAction excludes every action of the endpoint's service`, fix: "Allow the actions your workloads use with \"Action\"." };
         const why = (because.entries ?? []).map((e) => explainActionEntry(e.entry, e.reach, service)).filter((t): t is string => t !== undefined);
-        return { text: `${label}: no Action entry names an action this endpoint carries (${why.slice(0, 2).join("; ") || "none of them matches"})`, fix: "Allow actions of the endpoint's own service." };
+        return { text: `${label}: no Action entry names an action this endpoint carries (${why[0] ?? "none of them matches"}${why.length > 1 ? `, and ${why.length - 1} more` : ""})`, fix: "Allow actions of the endpoint's own service." };
     }
     if (because !== undefined && (because.element === "Resource" || because.element === "NotResource")) {
         return { text: `${label}: its ${because.element} matches no resource of its actions`, fix: "List resources the statement's actions act on." };
