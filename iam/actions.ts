@@ -150,12 +150,19 @@ export function loadedActionPatternMatches(prefix: string, action: string): bool
     return /^\*+$/.test(action) ? actions.length > 0 : candidates(actions, action).some(globMatcher(action));
 }
 
-// Actions by their last character: a pattern ending in a literal character can only match those.
-// A document of thousands of distinct patterns is then matched against a few actions each, not all.
+// Actions sorted, and by their last character: a pattern that starts with literal text can only
+// match the actions that start with it (found by binary search), and one that ends in a literal
+// character only those ending in it. A document of thousands of distinct patterns is then matched
+// against a few actions each, not all.
+const sortedActions = new WeakMap<readonly string[], readonly string[]>();
 const byLastCharacter = new WeakMap<readonly string[], Map<string, string[]>>();
 
 function candidates(actions: readonly string[], pattern: string): readonly string[] {
-    const last = pattern.charAt(pattern.length - 1).toLowerCase();
+    const lower = pattern.toLowerCase();
+    const wildcard = lower.search(/[*?]/);
+    const head = wildcard < 0 ? lower : lower.slice(0, wildcard);
+    if (head !== "") return startingWith(actions, head);
+    const last = lower.charAt(lower.length - 1);
     if (last === "*" || last === "?" || last === "") return actions;
     let index = byLastCharacter.get(actions);
     if (index === undefined) {
@@ -169,6 +176,21 @@ function candidates(actions: readonly string[], pattern: string): readonly strin
         byLastCharacter.set(actions, index);
     }
     return index.get(last) ?? [];
+}
+
+function startingWith(actions: readonly string[], head: string): readonly string[] {
+    let sorted = sortedActions.get(actions);
+    if (sorted === undefined) sortedActions.set(actions, (sorted = [...actions].sort()));
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (sorted[mid] < head) lo = mid + 1;
+        else hi = mid;
+    }
+    let end = lo;
+    while (end < sorted.length && sorted[end].startsWith(head)) end++;
+    return sorted.slice(lo, end);
 }
 
 /** What the catalogue says about one service prefix beyond its action names. */

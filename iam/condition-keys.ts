@@ -20,8 +20,8 @@ export interface KnownConditionKey {
 
 export type ConditionKeyLookup =
     | KnownConditionKey
-    /** No such key: no request ever carries it. `nearest` is a documented key it is probably a misspelling of. */
-    | { status: "missing"; nearest?: string; scope: string }
+    /** No such key: no request ever carries it. `scope`: `global`, or the service prefix whose keys it is not among. */
+    | { status: "missing"; scope: string }
     /** The key's family cannot be judged (a prefix the catalogue does not know, a policy variable in the key…). */
     | { status: "no-claim" };
 
@@ -103,14 +103,26 @@ async function findKey(lower: string): Promise<ConditionKeyLookup> {
     const global = globalConditionKey(lower);
     if (global !== undefined) return global;
     const colon = lower.indexOf(":");
-    if (colon <= 0) return { status: "missing", nearest: closeMatch(lower, globalKeyTable().names), scope: "global" };
+    if (colon <= 0) return { status: "missing", scope: "global" };
     const prefix = lower.slice(0, colon);
-    if (prefix === "aws") return { status: "missing", nearest: closeMatch(lower, globalKeyTable().names), scope: "global" };
+    if (prefix === "aws") return { status: "missing", scope: "global" };
     if (!/^[a-z0-9][a-z0-9-]*$/.test(prefix)) return { status: "no-claim" };
     const data = await iamData();
     if (!(await data.iamServiceExists(prefix))) return { status: "no-claim" };
     const found = await data.findConditionKey(lower);
     if (found !== undefined) return { status: "known", name: found.key, types: found.type ? [found.type] : [], throughVpcEndpoint: "sometimes" };
-    const serviceKeys = (await data.iamConditionKeysForService(prefix)).filter((k) => k.toLowerCase().startsWith(`${prefix}:`));
-    return { status: "missing", nearest: closeMatch(lower, serviceKeys), scope: prefix };
+    if (!serviceKeys.has(prefix)) serviceKeys.set(prefix, (await data.iamConditionKeysForService(prefix)).filter((k) => k.toLowerCase().startsWith(`${prefix}:`)));
+    return { status: "missing", scope: prefix };
+}
+
+// The documented keys of each service a missing key was looked up in, for suggestions.
+const serviceKeys = new Map<string, string[]>();
+
+/**
+ * The documented key a missing one is probably a misspelling of (`aws:PrincpalAccount` →
+ * `aws:PrincipalAccount`); undefined when none is close. Computed only for messages.
+ */
+export function nearestConditionKey(key: string, scope: string): string | undefined {
+    const candidates = scope === "global" ? globalKeyTable().names : serviceKeys.get(scope) ?? [];
+    return closeMatch(String(key).toLowerCase().slice(0, 200), candidates);
 }

@@ -2,6 +2,7 @@
 // value, why it never applies, and the fix. Rules 15 and 16 put them in their messages.
 
 import type { ActionEntryReach, DeadPart, Outcome } from "./effect-model";
+import { nearestConditionKey } from "./condition-keys";
 import { quote } from "./policy-document";
 
 export interface DeadPartText {
@@ -42,7 +43,8 @@ export function explainDeadPart(part: DeadPart): DeadPartText {
     switch (part.kind) {
         case "missingKey": {
             const what = /^aws:/i.test(part.key) || !part.key.includes(":") ? "one of AWS's global condition keys" : "a condition key the IAM catalogue lists for its service";
-            const fix = part.nearest !== undefined ? `Did you mean \`${part.nearest}\`?` : "Check the key against the IAM documentation of global and service condition keys.";
+            const nearest = nearestConditionKey(part.key, part.scope);
+            const fix = nearest !== undefined ? `Did you mean \`${nearest}\`?` : "Check the key against the IAM documentation of global and service condition keys.";
             return {
                 element: condition(part.operator, part.key), value: quote(part.key, 64),
                 why: `${quote(part.key, 64)} is not ${what}, so no request carries it, and ${reading(part.outcome)}`,

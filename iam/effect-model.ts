@@ -64,7 +64,7 @@ export type ActionEntryReach =
 
 /** A part of a statement that never applies (or, for `always` and `redundant`, never restricts anything). */
 export type DeadPart =
-    | { kind: "missingKey"; operator: string; key: string; nearest?: string; outcome: Outcome }
+    | { kind: "missingKey"; operator: string; key: string; scope: string; outcome: Outcome }
     | { kind: "absentKey"; operator: string; key: string; outcome: Outcome }
     | { kind: "otherVpc"; operator: string; key: string; actual: string; outcome: Outcome }
     | { kind: "typeMismatch"; operator: string; key: string; keyTypes: readonly string[]; family: string; outcome: Outcome | "unclear" }
@@ -125,34 +125,49 @@ const starsOnly = /^\*+$/;
  * prefixes loaded first (a prefix not loaded counts as unknown to the catalogue: "some").
  */
 export function classifyActionEntry(entry: unknown, prefixes: readonly string[], checkActionsExist = true): ActionEntryReach {
-    if (typeof entry !== "string" || isUnknown(entry)) return { kind: "unknown" };
-    if (starsOnly.test(entry)) return { kind: "all" };
+    if (typeof entry !== "string" || isUnknown(entry)) return unknownReach;
+    if (starsOnly.test(entry)) return allReach;
     const split = splitAction(entry);
-    if (split === undefined) return { kind: "malformed" };
-    if (prefixes.length === 0) return { kind: "some" };
+    if (split === undefined) return malformedReach;
+    if (prefixes.length === 0) return someReach;
     const matchesPrefix = globMatcher(split.prefix);
     const matching = prefixes.filter((p) => matchesPrefix(p.toLowerCase()));
     if (matching.length === 0) return { kind: "foreign", prefix: split.prefix };
-    if (starsOnly.test(split.action) && matching.length === prefixes.length) return { kind: "all" };
+    if (starsOnly.test(split.action) && matching.length === prefixes.length) return allReach;
     if (checkActionsExist && matching.every((p) => loadedActionPatternMatches(p, split.action) === false)) return { kind: "none", matching };
-    return { kind: "some" };
+    return someReach;
 }
+
+// Shared answers (never mutated): a document of a hundred thousand entries allocates none of them.
+const allReach: ActionEntryReach = { kind: "all" };
+const someReach: ActionEntryReach = { kind: "some" };
+const malformedReach: ActionEntryReach = { kind: "malformed" };
+const unknownReach: ActionEntryReach = { kind: "unknown" };
 
 // Entries repeat across the documents of a stack: each is classified once per set of prefixes.
 const entryCache = new Map<string, Map<string, ActionEntryReach>>();
 const maxCachedEntries = 50_000;
 
-function cachedClassification(entry: unknown, prefixes: readonly string[], checkActionsExist: boolean): ActionEntryReach {
-    if (typeof entry !== "string") return classifyActionEntry(entry, prefixes, checkActionsExist);
+/** `classifyActionEntry`, remembered per set of prefixes for the life of the process (bounded). */
+export function cachedClassification(entry: unknown, prefixes: readonly string[], checkActionsExist = true): ActionEntryReach {
+    return classifier(prefixes, checkActionsExist)(entry);
+}
+
+/** `cachedClassification` for one set of prefixes, for classifying many entries. */
+function classifier(prefixes: readonly string[], checkActionsExist: boolean): (entry: unknown) => ActionEntryReach {
     const key = `${checkActionsExist ? "c" : "p"}\u0000${prefixes.join("\u0000")}`;
     let cache = entryCache.get(key);
     if (cache === undefined) entryCache.set(key, (cache = new Map()));
-    let reach = cache.get(entry);
-    if (reach === undefined) {
-        reach = classifyActionEntry(entry, prefixes, checkActionsExist);
-        if (cache.size < maxCachedEntries) cache.set(entry, reach);
-    }
-    return reach;
+    const entries = cache;
+    return (entry) => {
+        if (typeof entry !== "string") return classifyActionEntry(entry, prefixes, checkActionsExist);
+        let reach = entries.get(entry);
+        if (reach === undefined) {
+            reach = classifyActionEntry(entry, prefixes, checkActionsExist);
+            if (entries.size < maxCachedEntries) entries.set(entry, reach);
+        }
+        return reach;
+    };
 }
 
 /** The prefixes of the endpoint's service an entry names (its prefix part matched as a pattern). */
@@ -272,13 +287,13 @@ const impossible: Readonly<Record<string, readonly string[]>> = {
 function judgeTest(operatorText: string, op: ConditionOperator, key: string, raw: unknown, context: EndpointContext): TestVerdict {
     if (isUnknown(operatorText) || isUnknown(key)) return { range: undecided };
     const values = Array.isArray(raw) ? raw : [raw];
-    const lookup: ConditionKeyLookup | undefined = loadedConditionKey(key);
+    const lookup: ConditionKeyLookup | undefined = documentKeys?.get(key.toLowerCase()) ?? loadedConditionKey(key);
     if (lookup === undefined || lookup.status === "no-claim" || op.category === undefined) return sometimes;
     if (lookup.status === "missing") {
         const outcome = absentKeyOutcome(op, values);
         if (outcome === "unknown") return { range: undecided };
         if (outcome === undefined) return sometimes;
-        return { range: outcomeRange(outcome), finding: { part: { kind: "missingKey", operator: operatorText, key, nearest: lookup.nearest, outcome }, scope: outcome.truth === "never" ? "statement" : "always" } };
+        return { range: outcomeRange(outcome), finding: { part: { kind: "missingKey", operator: operatorText, key, scope: lookup.scope, outcome }, scope: outcome.truth === "never" ? "statement" : "always" } };
     }
     if (lookup.throughVpcEndpoint === "never") {
         const outcome = absentKeyOutcome(op, values);
@@ -398,7 +413,7 @@ function judgeResources(statement: PolicyStatement, context: EndpointContext, fi
     const known = entries.filter((e) => !isUnknown(e));
     const anyMatchesStar = known.some(matchesStarResource);
     const everything = known.some((e) => starsOnly.test(e));
-    const acting = statementArnServices(statement, context);
+    const acting = known.some((e) => e.startsWith("arn:")) ? statementArnServices(statement, context) : undefined;
     let dead = 0;
     if (acting !== undefined) {
         const services = acting.services;
@@ -476,7 +491,8 @@ function judgeActions(statement: PolicyStatement, context: EndpointContext, matc
     if (list === undefined || list.length === 0 || (Object.hasOwn(s, "Action") && Object.hasOwn(s, "NotAction"))) return { range: exactly(1), element, entries: [] };
     const checkActionsExist = context.checkActionsExist !== false;
     const distinct = [...new Set(list)];
-    const entries = distinct.map((entry) => ({ entry, reach: cachedClassification(entry, context.prefixes, checkActionsExist) }));
+    const classify = classifier(context.prefixes, checkActionsExist);
+    const entries = distinct.map((entry) => ({ entry, reach: classify(entry) }));
     const unknown = entries.some((e) => e.reach.kind === "unknown");
     const known = entries.filter((e) => e.reach.kind !== "unknown").map((e) => e.entry);
     const prefixes = context.prefixes;
@@ -574,8 +590,11 @@ function judgePrincipals(statement: PolicyStatement, findings: Finding[]): Range
 
 // ---- Documents ----
 
-/** Loads what the model reads from the catalogues for this document on this endpoint. Never rejects. */
-async function loadCatalogues(statements: readonly PolicyStatement[], context: EndpointContext): Promise<void> {
+// The condition keys of the document being judged (judging is synchronous: one document at a time).
+let documentKeys: ReadonlyMap<string, ConditionKeyLookup> | undefined;
+
+/** Loads what the model reads from the catalogues for this document on this endpoint; returns its keys. Never rejects. */
+async function loadCatalogues(statements: readonly PolicyStatement[], context: EndpointContext): Promise<Map<string, ConditionKeyLookup>> {
     const keys = new Set<string>();
     for (const statement of statements) {
         const condition = statement.element.Condition;
@@ -585,13 +604,15 @@ async function loadCatalogues(statements: readonly PolicyStatement[], context: E
             if (isJsonObject(block)) for (const key of Object.keys(block)) keys.add(key.toLowerCase());
         }
     }
+    const found = new Map<string, ConditionKeyLookup>();
     await Promise.all([
         ...context.prefixes.map(async (p) => {
             loadedActionList.set(p, await iamActionsOf(p));
             await iamPrefixFacts(p);
         }),
-        ...[...keys].filter((k) => !isUnknown(k) && loadedConditionKey(k) === undefined).map(lookupConditionKey),
+        ...[...keys].filter((k) => !isUnknown(k)).map(async (k) => found.set(k, loadedConditionKey(k) ?? await lookupConditionKey(k))),
     ]);
+    return found;
 }
 
 // Rules 6, 10, 15 and 16 ask about the same documents on the same endpoints in one AnalyzeStack
@@ -610,8 +631,14 @@ export async function documentEffect(document: unknown, context: EndpointContext
     const cached = holder === undefined ? undefined : effects.get(holder)?.get(key);
     if (cached !== undefined) return cached;
     const statements = statementsOf(document);
-    await loadCatalogues(statements, context);
-    const effect = judgeDocument(statements, context, hasUnknownStatement(document));
+    const keys = await loadCatalogues(statements, context);
+    let effect: DocumentEffect;
+    documentKeys = keys;
+    try {
+        effect = judgeDocument(statements, context, hasUnknownStatement(document));
+    } finally {
+        documentKeys = undefined;
+    }
     if (holder !== undefined) {
         let byContext = effects.get(holder);
         if (byContext === undefined) effects.set(holder, (byContext = new Map()));

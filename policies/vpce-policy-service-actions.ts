@@ -2,7 +2,7 @@
 // and exist (SPEC rule 10).
 
 import { iamActionsOf } from "../iam/actions";
-import { classifyActionEntry } from "../iam/effect-model";
+import { cachedClassification } from "../iam/effect-model";
 import { quote, statementsOf, stringList, type PolicyStatement } from "../iam/policy-document";
 import { iamPrefixesFor } from "../stack/service-catalogue";
 import { stackPolicy, type StackFindings } from "../framework/stack-rule";
@@ -95,7 +95,7 @@ const ok: EntryVerdict = { kind: "ok" };
 
 // What the entry names of the endpoint's actions comes from the effect model, which rules 6, 15 and 16 read too.
 function classify(entry: string, prefixes: readonly string[], checkActionsExist: boolean): EntryVerdict {
-    const reach = classifyActionEntry(entry, prefixes, checkActionsExist);
+    const reach = cachedClassification(entry, prefixes, checkActionsExist);
     switch (reach.kind) {
         case "malformed": return { kind: "malformed" };
         case "foreign": return { kind: "foreignPrefix", prefix: reach.prefix };

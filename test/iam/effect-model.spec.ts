@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { execFileSync } from "child_process";
-import { lookupConditionKey } from "../../iam/condition-keys";
+import { lookupConditionKey, nearestConditionKey } from "../../iam/condition-keys";
 import { conditionOperatorProblem } from "../../iam/condition";
 import { classifyActionEntry, documentEffect, notKnownYet, principalDefect } from "../../iam/effect-model";
 import { iamActionsOf } from "../../iam/actions";
@@ -12,13 +12,16 @@ const s3 = { prefixes: ["s3"], vpcId: "vpc-0abc1234", endpointId: notKnownYet } 
 describe("iam: the effect model and its catalogues", () => {
     it("looks condition keys up as AWS documents them, ignoring case", async () => {
         assert.deepStrictEqual(await lookupConditionKey("AWS:principalaccount"), { status: "known", name: "aws:PrincipalAccount", types: ["String"], throughVpcEndpoint: "always" });
-        assert.deepStrictEqual(await lookupConditionKey("aws:PrincpalAccount"), { status: "missing", nearest: "aws:PrincipalAccount", scope: "global" });
+        assert.deepStrictEqual(await lookupConditionKey("aws:PrincpalAccount"), { status: "missing", scope: "global" });
+        assert.strictEqual(nearestConditionKey("aws:PrincpalAccount", "global"), "aws:PrincipalAccount");
+        assert.strictEqual(nearestConditionKey("aws:Nothing-like-any-key", "global"), undefined);
         assert.strictEqual((await lookupConditionKey("aws:SourceIp")).status === "known" && (await lookupConditionKey("aws:SourceIp") as { throughVpcEndpoint: string }).throughVpcEndpoint, "never");
         assert.deepStrictEqual(await lookupConditionKey("aws:ResourceTag/team"), { status: "known", name: "aws:ResourceTag/${TagKey}", types: ["String"], throughVpcEndpoint: "sometimes" });
         assert.strictEqual((await lookupConditionKey("aws:ResourceTag/")).status, "missing");
         const s3Key = await lookupConditionKey("s3:ExistingObjectTag/team");
         assert.ok(s3Key.status === "known" && s3Key.types.includes("String"), JSON.stringify(s3Key));
-        assert.deepStrictEqual(await lookupConditionKey("s3:prefx"), { status: "missing", nearest: "s3:prefix", scope: "s3" });
+        assert.deepStrictEqual(await lookupConditionKey("s3:prefx"), { status: "missing", scope: "s3" });
+        assert.strictEqual(nearestConditionKey("s3:prefx", "s3"), "s3:prefix");
         assert.deepStrictEqual(await lookupConditionKey("saml:aud"), { status: "no-claim" });
         assert.deepStrictEqual(await lookupConditionKey("aws:PrincipalTag/${aws:username}"), { status: "no-claim" });
         assert.strictEqual((await lookupConditionKey("ec2:SourceInstanceArn")).status, "known");
