@@ -42,12 +42,12 @@ function condition(operator: string, key: string): string {
 export function explainDeadPart(part: DeadPart): DeadPartText {
     switch (part.kind) {
         case "missingKey": {
-            const what = /^aws:/i.test(part.key) || !part.key.includes(":") ? "one of AWS's global condition keys" : "a condition key the IAM catalogue lists for its service";
+            const what = part.scope === "global" ? "a global condition key" : `a condition key of ${quote(part.scope, 40)} in the IAM catalogue`;
             const nearest = nearestConditionKey(part.key, part.scope);
             const fix = nearest !== undefined ? `Did you mean \`${nearest}\`?` : "Check the key against the IAM documentation of global and service condition keys.";
             return {
                 element: condition(part.operator, part.key), value: quote(part.key, 64),
-                why: `${quote(part.key, 64)} is not ${what}, so no request carries it, and ${reading(part.outcome)}`,
+                why: `${quote(part.key, 64)} is not ${what} (no request carries it), and ${reading(part.outcome)}`,
                 fix,
             };
         }

@@ -22,7 +22,7 @@ export const vpcePolicyDeadGrants = stackPolicy<Messages, Record<string, never>>
     meta: {
         name: "vpce-policy-dead-grants",
         displayName: "No part of an endpoint policy is dead",
-        description: "Reports a statement, or an entry of one, that can never apply on its endpoint while the document still lets something through: a condition key that does not exist (with the nearest real one) or that requests through a VPC endpoint never carry (aws:SourceIp), aws:SourceVpc/aws:SourceVpce compared with values that cannot be this endpoint's, an operator whose family does not fit the key's type, an action that takes no resource in a statement whose Resource cannot match \"*\", a resource ARN of a service none of the statement's actions acts on, a principal ARN that cannot name a principal, and principals made redundant by \"*\". A test that always holds for the same reasons is reported as restricting nothing.",
+        description: "No statement of the endpoint policy, or entry of one, can never apply on its endpoint (keys that do not exist or never arrive, mismatched types, impossible matches).",
         enforcementLevel: "advisory",
         severity: "medium",
         remediationSteps: "Fix the part the message names: spell condition keys as AWS documents them (global keys such as aws:PrincipalAccount, or the service's own keys), test aws:VpcSourceIp instead of aws:SourceIp, compare aws:SourceVpc/aws:SourceVpce with this endpoint's VPC and ID, use an operator of the key's type, give actions without a resource type \"Resource\": \"*\", list ARNs of the resources the actions act on, and name principals by 12-digit account IDs or valid IAM ARNs.",
@@ -54,7 +54,7 @@ export const vpcePolicyDeadGrants = stackPolicy<Messages, Record<string, never>>
 function report(findings: StackFindings<Messages>, urn: string, statement: string, effect: string, finding: Finding): void {
     const data = () => {
         const t = explainDeadPart(finding.part);
-        return { statement, effect, element: t.element, value: t.value, why: t.why, fix: t.fix };
+        return { statement, effect, element: t.element, value: t.value, why: cut(t.why, 260), fix: cut(t.fix, 170) };
     };
     if (finding.part.kind === "typeMismatch" && finding.scope === "entry") {
         findings.report(urn, "typeMismatch", data);
@@ -66,4 +66,8 @@ function report(findings: StackFindings<Messages>, urn: string, statement: strin
         case "always": findings.report(urn, "alwaysHolds", data); return;
         case "redundant": findings.report(urn, "redundantPrincipal", data); return;
     }
+}
+
+function cut(text: string, max: number): string {
+    return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }

@@ -18,7 +18,7 @@ export const vpcePolicyNoAccess = stackPolicy<typeof messages, Record<string, ne
     meta: {
         name: "vpce-policy-no-access",
         displayName: "Endpoint policy lets something through",
-        description: "An endpoint policy that lets no request through its endpoint is reported: a document without an Allow statement (AWS denies by default), one whose every Allow can never apply on this endpoint (a misspelt or absent condition key, actions of another service, resources or principals that cannot match), or one with a Deny without conditions of every action on every resource to every principal. Reported on the resource that carries the policy.",
+        description: "The endpoint policy lets some request through its endpoint: it has an Allow that can apply there, and no Deny blocks everything.",
         enforcementLevel: "mandatory",
         severity: "high",
         remediationSteps: "Give the policy at least one Allow statement that can apply on this endpoint: actions of the endpoint's service, resources of those actions, principals that exist, and condition keys that AWS documents and that requests through a VPC endpoint carry (aws:VpcSourceIp, not aws:SourceIp). Narrow a Deny of everything to what it is meant to stop. If the endpoint is meant to admit nothing, exempt it from this policy.",
@@ -44,9 +44,9 @@ export const vpcePolicyNoAccess = stackPolicy<typeof messages, Record<string, ne
                 } else if (effect.allows.every((a) => a.applies.hi === 0)) {
                     const reasons = effect.allows.map((a) => deadAllowReason(a, service));
                     // Two reasons at most, each cut short: the message stays readable whatever the document.
-                    const shown = reasons.slice(0, 2).map((r) => cut(r.text, 280));
+                    const shown = reasons.slice(0, 2).map((r) => cut(r.text, 205));
                     if (reasons.length > 2) shown.push(`and ${reasons.length - 2} more Allow statement(s)`);
-                    findings.report(urn, "deadAllows", { service, reasons: shown.join("; "), fix: cut(reasons[0].fix, 200) });
+                    findings.report(urn, "deadAllows", { service, reasons: shown.join("; "), fix: cut(reasons[0].fix, 100) });
                 } else if (effect.blanketDeny !== undefined) {
                     const deny = effect.blanketDeny;
                     const conditionNote = Object.hasOwn(deny.statement.element, "Condition") ? " (its condition always holds)" : "";
@@ -73,7 +73,7 @@ function deadAllowReason(allow: StatementEffect, service: string): { text: strin
     if (because?.finding !== undefined) {
         const t = explainDeadPart(because.finding.part);
         const what = t.element.startsWith("condition") ? t.element : `${t.element} entry ${t.value}`;
-        return { text: `${label}: its ${what} never matches — ${t.why}`, fix: t.fix };
+        return { text: `${label}: ${what} never matches: ${t.why}`, fix: t.fix };
     }
     if (because !== undefined && (because.element === "Action" || because.element === "NotAction")) {
         if (because.element === "NotAction") return { text: `${label}: its NotAction excludes every action of the endpoint's service`, fix: "Allow the actions your workloads use with \"Action\"." };

@@ -59,7 +59,7 @@ const invalid: StackCase[] = [
     { name: "Null \"true\" always holds", stack: withLive(allow(when("Null", misspelt, "true"))), expect: ["alwaysHolds@ep"], says: ["Null with \"true\""] },
     { name: "Null false (a boolean) never matches", stack: withLive(allow(when("Null", misspelt, false))), expect: ["deadStatement@ep"] },
     { name: "a key with no service prefix", stack: withLive(allow(when("StringEquals", "PrincipalOrgID", "o-a1b2c3d4e5"))), expect: ["deadStatement@ep"], says: ["`aws:PrincipalOrgID`"] },
-    { name: "a misspelt service key", stack: withLive(allow(when("StringEquals", "s3:x-amz-acll", "private"))), expect: ["deadStatement@ep"], says: ["not a condition key the IAM catalogue lists", "`s3:x-amz-acl`"] },
+    { name: "a misspelt service key", stack: withLive(allow(when("StringEquals", "s3:x-amz-acll", "private"))), expect: ["deadStatement@ep"], says: ["not a condition key of \"s3\" in the IAM catalogue", "`s3:x-amz-acl`"] },
     { name: "a tag key with nothing after the slash", stack: withLive(allow(when("StringEquals", "aws:PrincipalTag/", "x"))), expect: ["deadStatement@ep"] },
     // aws:SourceIp through an endpoint.
     { name: "IpAddress on aws:SourceIp never matches", stack: withLive(allow(when("IpAddress", "aws:SourceIp", "10.0.0.0/8"))), expect: ["deadStatement@ep"], says: ["aws:VpcSourceIp"] },
@@ -80,6 +80,7 @@ const invalid: StackCase[] = [
     { name: "a principal ARN with a Region", stack: withLive(allow({ Principal: { AWS: ["arn:aws:iam::111122223333:root", "arn:aws:iam:us-east-1:111122223333:root"] } })), expect: ["deadEntry@ep"], says: ["no Region"] },
     { name: "an account ID that is not 12 digits", stack: withLive(allow({ Principal: { AWS: ["111122223333", "11112222333"] } })), expect: ["deadEntry@ep"], says: ["12-digit"] },
     { name: "an unknown partition", stack: withLive(allow({ Principal: { AWS: "arn:amazon:iam::111122223333:root" } })), expect: ["deadEntry@ep"], says: ["not an AWS partition"] },
+    { name: "a long misspelt key under a long operator keeps the message short", stack: withLive(allow({ Sid: "S".repeat(150), ...when("ForAllValues:StringNotEqualsIgnoreCaseIfExists", `s3:${"prefix".repeat(40)}`, "1") })), expect: ["alwaysHolds@ep"] },
     { name: "principals made redundant by \"*\"", stack: withLive(allow({ Principal: { AWS: ["*", "arn:aws:iam::111122223333:root"] } })), expect: ["redundantPrincipal@ep"], says: ["\"arn:aws:iam::111122223333:root\""] },
     { name: "on a standalone VpcEndpointPolicy", stack: endpointWith(doc(live, allow(when("IpAddress", "aws:SourceIp", "10.0.0.0/8"))), { carrier: "standalone" }), expect: ["deadStatement@pol"] },
     { name: "on an aws-native endpoint", stack: endpointWith(doc(live, allow(when("IpAddress", "aws:SourceIp", "10.0.0.0/8"))), { carrier: "native" }), expect: ["deadStatement@ep"] },
