@@ -5,7 +5,7 @@
 
 import type GlobalKeysFile from "./data/global-condition-keys.json";
 import { iamData } from "./actions";
-import { closeMatch } from "./nearest";
+import { closeMatch } from "../values/nearest";
 
 /** A key AWS documents. */
 export interface KnownConditionKey {

@@ -2,7 +2,7 @@
 // the `ForAnyValue:`/`ForAllValues:` set qualifier, its category) and how keys compare.
 
 import type OperatorTableFile from "./data/condition-operators.json";
-import { nearestText } from "./nearest";
+import { nearestText } from "../values/nearest";
 
 export type OperatorCategory = "string" | "numeric" | "date" | "bool" | "binary" | "ip" | "arn" | "null";
 

@@ -3,27 +3,11 @@
 // convertSchema), so a misspelt key reaches the pack; the pack and `vpce-guard check` name it with
 // the same words, from here.
 
-/** Levenshtein distance. */
-export function editDistance(a: string, b: string): number {
-    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        const row = [i];
-        for (let j = 1; j <= b.length; j++) {
-            row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-        }
-        prev = row;
-    }
-    return prev[b.length];
-}
+import { closeMatch } from "./nearest";
 
 /** The candidate closest to `word`, when close enough to be a misspelling (case is ignored). */
 export function nearestName(word: string, candidates: readonly string[]): string | undefined {
-    let best: { name: string; d: number } | undefined;
-    for (const name of candidates) {
-        const d = editDistance(word.toLowerCase(), name.toLowerCase());
-        if (best === undefined || d < best.d) best = { name, d };
-    }
-    return best !== undefined && best.d <= Math.max(2, Math.floor(word.length / 4)) ? best.name : undefined;
+    return closeMatch(word, candidates);
 }
 
 export interface UnknownConfigKey {
