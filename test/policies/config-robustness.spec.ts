@@ -97,6 +97,17 @@ const reachingProgram: Program = programOf([
         type: T.securityGroup, name: "", existing: false, analysed: true,
         inputs: { vpcId: new Ref("vpc", 0, "id"), egress: [{ protocol: "tcp", fromPort: 443, toPort: 443, prefixListIds: ["pl-0abc"] }] },
     },
+    // A second Allow that never applies (a misspelt key) beside one that does (vpce-policy-dead-grants).
+    {
+        type: T.endpoint, name: "", existing: false, analysed: true,
+        inputs: {
+            vpcId: new Ref("vpc", 0, "id"), serviceName: svc("sqs"), vpcEndpointType: "Interface",
+            policy: new Doc({ Statement: [
+                { Effect: "Allow", Principal: "*", Action: "sqs:SendMessage", Resource: "*" },
+                { Effect: "Allow", Principal: "*", Action: "sqs:ReceiveMessage", Resource: "*", Condition: { StringEquals: { "aws:PrincpalAccount": "111122223333" } } },
+            ] }, plainText),
+        },
+    },
     // A second policy for the first endpoint (vpce-single-policy) and one over AWS's size limit (vpce-policy-size).
     {
         type: T.endpointPolicy, name: "", existing: false, analysed: true,
