@@ -2,10 +2,9 @@
 // (SPEC rule 16). A document that lets nothing through is vpce-policy-no-access's.
 
 import { explainDeadPart } from "../iam/dead-parts";
-import { documentEffect, unknownInGrammar, type Finding } from "../iam/effect-model";
+import type { Finding } from "../iam/effect-model";
 import { stackPolicy, type StackFindings } from "../framework/stack-rule";
-import { endpointContext } from "../stack/endpoint-effect";
-import { isAwsServiceEndpoint, vpcEndpoints, writtenPolicies } from "../stack/vpc-endpoint";
+import { judgedDocuments } from "../stack/endpoint-effect";
 import { acceptedByVpcePolicyJson } from "./vpce-policy-json";
 
 const messages = {
@@ -30,21 +29,13 @@ export const vpcePolicyDeadGrants = stackPolicy<Messages, Record<string, never>>
     },
     messages,
     async check(graph, _config, findings) {
-        const endpoints = vpcEndpoints(graph);
-        if (endpoints.length === 0) return "the stack has no VPC endpoints";
-        for (const view of endpoints) {
-            if (!isAwsServiceEndpoint(view)) continue;
-            const policies = writtenPolicies(view).filter((p) => p.input.status === "parsed" && !p.defaulted);
-            if (policies.length === 0) continue;
-            const context = await endpointContext(view);
-            for (const policy of policies) {
-                if (policy.input.status !== "parsed" || !acceptedByVpcePolicyJson(policy.input) || unknownInGrammar(policy.input.document)) continue;
-                const effect = await documentEffect(policy.input.document, context);
-                // A document that lets nothing through is rule 15's; one an unknown could make so gets no verdict.
-                if (effect.noAccess !== "no") continue;
-                for (const statement of effect.statements) {
-                    for (const finding of statement.findings) report(findings, policy.carrier.urn, statement.statement.label, statement.effect ?? "?", finding);
-                }
+        const judged = await judgedDocuments(graph, acceptedByVpcePolicyJson);
+        if (judged === undefined) return "the stack has no VPC endpoints";
+        for (const { policy, effect } of judged) {
+            // A document that lets nothing through is rule 15's; one an unknown could make so gets no verdict.
+            if (effect.noAccess !== "no") continue;
+            for (const statement of effect.statements) {
+                for (const finding of statement.findings) report(findings, policy.carrier.urn, statement.statement.label, statement.effect ?? "?", finding);
             }
         }
         return undefined;

@@ -1,11 +1,10 @@
 // vpce-policy-no-access: the endpoint's policy lets at least one request through (SPEC rule 15).
 
 import { explainActionEntry, explainDeadPart } from "../iam/dead-parts";
-import { documentEffect, unknownInGrammar, type StatementEffect } from "../iam/effect-model";
+import type { StatementEffect } from "../iam/effect-model";
 import { quote } from "../iam/policy-document";
-import { endpointContext } from "../stack/endpoint-effect";
+import { judgedDocuments } from "../stack/endpoint-effect";
 import { stackPolicy } from "../framework/stack-rule";
-import { isAwsServiceEndpoint, vpcEndpoints, writtenPolicies } from "../stack/vpc-endpoint";
 import { acceptedByVpcePolicyJson } from "./vpce-policy-json";
 
 const messages = {
@@ -26,32 +25,24 @@ export const vpcePolicyNoAccess = stackPolicy<typeof messages, Record<string, ne
     },
     messages,
     async check(graph, _config, findings) {
-        const endpoints = vpcEndpoints(graph);
-        if (endpoints.length === 0) return "the stack has no VPC endpoints";
-        for (const view of endpoints) {
-            if (!isAwsServiceEndpoint(view)) continue;
-            const policies = writtenPolicies(view).filter((p) => p.input.status === "parsed" && !p.defaulted);
-            if (policies.length === 0) continue;
-            const context = await endpointContext(view);
+        const judged = await judgedDocuments(graph, acceptedByVpcePolicyJson);
+        if (judged === undefined) return "the stack has no VPC endpoints";
+        for (const { view, policy, context, effect } of judged) {
+            if (effect.noAccess !== "yes") continue;
             const service = quote(view.serviceName ?? view.service.name);
-            for (const policy of policies) {
-                if (policy.input.status !== "parsed" || !acceptedByVpcePolicyJson(policy.input) || unknownInGrammar(policy.input.document)) continue;
-                const effect = await documentEffect(policy.input.document, context);
-                if (effect.noAccess !== "yes") continue;
-                const urn = policy.carrier.urn;
-                if (effect.allows.length === 0) {
-                    findings.report(urn, "noAllow", { service, example: exampleAllow(context.prefixes) });
-                } else if (effect.allows.every((a) => a.applies.hi === 0)) {
-                    const reasons = effect.allows.map((a) => deadAllowReason(a, service));
-                    // Two reasons at most, each cut short: the message stays readable whatever the document.
-                    const shown = reasons.slice(0, 2).map((r) => cut(r.text, 205));
-                    if (reasons.length > 2) shown.push(`and ${reasons.length - 2} more Allow statement(s)`);
-                    findings.report(urn, "deadAllows", { service, reasons: shown.join("; "), fix: cut(reasons[0].fix, 100) });
-                } else if (effect.blanketDeny !== undefined) {
-                    const deny = effect.blanketDeny;
-                    const conditionNote = Object.hasOwn(deny.statement.element, "Condition") ? " (its condition always holds)" : "";
-                    findings.report(urn, "blanketDeny", { service, statement: deny.statement.label, action: deny.everyAction?.startsWith("NotAction ") ? deny.everyAction : quote(deny.everyAction ?? "*", 60), conditionNote });
-                }
+            const urn = policy.carrier.urn;
+            if (effect.allows.length === 0) {
+                findings.report(urn, "noAllow", { service, example: exampleAllow(context.prefixes) });
+            } else if (effect.allows.every((a) => a.applies.hi === 0)) {
+                const reasons = effect.allows.map((a) => deadAllowReason(a, service));
+                // Two reasons at most, each cut short: the message stays readable whatever the document.
+                const shown = reasons.slice(0, 2).map((r) => cut(r.text, 205));
+                if (reasons.length > 2) shown.push(`and ${reasons.length - 2} more Allow statement(s)`);
+                findings.report(urn, "deadAllows", { service, reasons: shown.join("; "), fix: cut(reasons[0].fix, 100) });
+            } else if (effect.blanketDeny !== undefined) {
+                const deny = effect.blanketDeny;
+                const conditionNote = Object.hasOwn(deny.statement.element, "Condition") ? " (its condition always holds)" : "";
+                findings.report(urn, "blanketDeny", { service, statement: deny.statement.label, action: deny.everyAction?.startsWith("NotAction ") ? deny.everyAction : quote(deny.everyAction ?? "*", 60), conditionNote });
             }
         }
         return undefined;
