@@ -20,25 +20,40 @@ export function iamData(): Promise<typeof IamData> {
     return fresh(loading);
 }
 
-// One entry per prefix asked about while its answer is on its way.
-const actionCache = new Map<string, Promise<readonly string[] | undefined>>();
-// The prefixes whose answer has arrived: their actions (lower case), or undefined when the catalogue does not know the prefix.
-const loadedActions = new Map<string, readonly string[] | undefined>();
+/**
+ * Answers per prefix, loaded once: `loaded` holds the answers that have arrived (read without
+ * waiting by the synchronous lookups), `pending` the ones on their way. Callers get a fresh promise
+ * each time (see `fresh`), so no caller's closure is kept alive by the cache.
+ */
+class PrefixTable<T> {
+    readonly loaded = new Map<string, T | undefined>();
+    private readonly pending = new Map<string, Promise<T | undefined>>();
+
+    constructor(private readonly load: (prefix: string) => Promise<T | undefined>) {}
+
+    get(prefix: string): Promise<T | undefined> {
+        const key = prefix.toLowerCase();
+        if (this.loaded.has(key)) return Promise.resolve(this.loaded.get(key));
+        let entry = this.pending.get(key);
+        if (entry === undefined) {
+            entry = this.load(key).then((answer) => {
+                this.loaded.set(key, answer);
+                this.pending.delete(key);
+                return answer;
+            });
+            this.pending.set(key, entry);
+        }
+        return fresh(entry);
+    }
+}
+
+// The actions (lower case) of each prefix asked about, or undefined when the catalogue does not know it.
+const actionTable = new PrefixTable<readonly string[]>((prefix) => loadActions(prefix));
+const loadedActions = actionTable.loaded;
 
 /** The actions (lower case) of an IAM service prefix; undefined when the catalogue does not know the prefix. */
 export function iamActionsOf(prefix: string): Promise<readonly string[] | undefined> {
-    const key = prefix.toLowerCase();
-    if (loadedActions.has(key)) return Promise.resolve(loadedActions.get(key));
-    let entry = actionCache.get(key);
-    if (entry === undefined) {
-        entry = loadActions(key).then((actions) => {
-            loadedActions.set(key, actions);
-            actionCache.delete(key);
-            return actions;
-        });
-        actionCache.set(key, entry);
-    }
-    return fresh(entry);
+    return actionTable.get(prefix);
 }
 
 async function loadActions(prefix: string): Promise<readonly string[] | undefined> {
@@ -201,23 +216,12 @@ export interface PrefixFacts {
     arnServices: ReadonlySet<string>;
 }
 
-const factsCache = new Map<string, Promise<PrefixFacts | undefined>>();
-const loadedFacts = new Map<string, PrefixFacts | undefined>();
+const factsTable = new PrefixTable<PrefixFacts>((prefix) => loadFacts(prefix));
+const loadedFacts = factsTable.loaded;
 
 /** Loads the facts of a prefix (actions included); undefined when the catalogue does not know it. */
 export function iamPrefixFacts(prefix: string): Promise<PrefixFacts | undefined> {
-    const key = prefix.toLowerCase();
-    if (loadedFacts.has(key)) return Promise.resolve(loadedFacts.get(key));
-    let entry = factsCache.get(key);
-    if (entry === undefined) {
-        entry = loadFacts(key).then((facts) => {
-            loadedFacts.set(key, facts);
-            factsCache.delete(key);
-            return facts;
-        });
-        factsCache.set(key, entry);
-    }
-    return fresh(entry);
+    return factsTable.get(prefix);
 }
 
 /** `iamPrefixFacts` once it has resolved; undefined while not loaded, or for an unknown prefix. */
