@@ -51,7 +51,7 @@ export const vpcePrivateDns = stackPolicy<typeof messages, VpcePrivateDnsConfig>
         for (const view of endpoints) {
             const privateDns = view.node.property("privateDnsEnabled");
             const off = privateDns.state === "absent" || (privateDns.state === "known" && privateDns.value !== true);
-            if (off && !(view.service?.suffix === "s3" && hasS3GatewayBeside(graph, all, view))) {
+            if (off && (view.service?.suffix !== "s3" || s3GatewayBeside(graph, all, view) === "no")) {
                 const state = privateDns.state === "absent" ? "off (privateDnsEnabled is not set and defaults to false)" : `off (privateDnsEnabled is ${quote(privateDns.value)})`;
                 findings.report(view.node.urn, "privateDnsOff", { endpoint: describeEndpoint(view), state, suffix: quote(view.service?.suffix ?? "") });
             }
@@ -88,8 +88,20 @@ export const vpcePrivateDns = stackPolicy<typeof messages, VpcePrivateDnsConfig>
  * on-premises clients (PrivateLink guide, "Gateway endpoints for Amazon S3" and
  * `PrivateDnsOnlyForInboundResolverEndpoint`).
  */
-function hasS3GatewayBeside(graph: StackGraph, all: readonly VpcEndpointView[], view: VpcEndpointView): boolean {
+function s3GatewayBeside(graph: StackGraph, all: readonly VpcEndpointView[], view: VpcEndpointView): "yes" | "no" | "unknown" {
     const place = vpcOf(graph.follow(view.node, "endpointVpc"));
-    return all.some((other) => other !== view && other.type === "Gateway" && other.service?.suffix === "s3"
-        && sameVpc(place, vpcOf(graph.follow(other.node, "endpointVpc"))) === true);
+    let unknown = false;
+    for (const other of all) {
+        if (other === view) continue;
+        const same = sameVpc(place, vpcOf(graph.follow(other.node, "endpointVpc")));
+        if (same === false) continue;
+        // An endpoint whose VPC, type or service is not known yet might be the S3 gateway: no verdict.
+        const serviceUnknown = other.serviceName === undefined && other.node.property("serviceName").state === "unknown";
+        if (same === undefined || other.type === undefined || serviceUnknown) {
+            unknown = true;
+            continue;
+        }
+        if (other.type === "Gateway" && other.service?.suffix === "s3") return "yes";
+    }
+    return unknown ? "unknown" : "no";
 }
