@@ -121,10 +121,18 @@ function prefixListReaches(graph: StackGraph, endpoint: StackNode, id: string | 
     const deps = holder === undefined ? [] : graph.dependencies(holder, site.rule.origin.property ?? site.peer.property);
     const resolution = graph.resolveValue(id, deps, { roles: ["endpoint"], by: "prefixList" });
     if (resolution.linked.includes(endpoint)) return "yes";
-    if (resolution.linked.length > 0) return "no";
+    // Another list when the value comes from Gateway endpoints (only they have one); an unknown ID
+    // that depends on anything else gives no verdict (found by the fuzz).
+    if (resolution.linked.length > 0 && (id !== undefined || resolution.linked.every(isGatewayEndpoint))) return "no";
     // A known ID that is not this endpoint's, when the endpoint's is known (or configured): another list.
     if (id !== undefined && (ownIds.length > 0 || configuredId !== undefined)) return "no";
     return "unknown";
+}
+
+/** An endpoint whose type is Gateway (`vpcEndpointType` omitted means Gateway). */
+function isGatewayEndpoint(node: StackNode): boolean {
+    const type = node.property("vpcEndpointType");
+    return type.state === "absent" || (type.state === "known" && typeof type.value === "string" && type.value.toLowerCase() === "gateway");
 }
 
 // The stack's endpoints known by a prefix list ID, once per graph and ID: a Region's Gateway
