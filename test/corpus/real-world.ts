@@ -24,8 +24,8 @@ export interface Finding {
 
 /**
  * A place where the pack today disagrees with the judged findings: it `reports` something the
- * judgement says is wrong, or `misses` a judged finding. Listed in /work/research's disagreement
- * notes and in the README; the test fails once the pack agrees, so the entry gets removed.
+ * judgement says is wrong, or `misses` a judged finding; its `note` says why. The test fails once
+ * the pack agrees, so the entry gets removed. (None is left today.)
  */
 export interface KnownDisagreement {
     policy: string;
