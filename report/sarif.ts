@@ -10,7 +10,7 @@ import * as path from "path";
 import { pathToFileURL } from "url";
 import { stdinFile } from "../state/stack-files";
 import type { EnforcementLevel } from "../engine/types";
-import type { AuditExemption, AuditPolicy, AuditPolicyPack, AuditReport, AuditStack, AuditViolation } from "./audit";
+import type { AuditExemption, AuditPolicy, AuditPolicyPack, AuditReport, AuditResourceRef, AuditStack, AuditViolation } from "./audit";
 
 export const sarifSchema = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 
@@ -112,24 +112,32 @@ function rule(policy: AuditPolicy): Record<string, unknown> {
     };
 }
 
-function result(v: AuditViolation, stack: AuditStack, ruleIndex: number | undefined, artifacts: Artifacts): Record<string, unknown> {
+/**
+ * Where a finding's resource is: the program's line where the file records it (what a reviewer
+ * edits), the stack file's line then a related location; else the stack file's line. From stdin
+ * there is no stack file to point at.
+ */
+function resourceLocations(r: AuditResourceRef, stack: AuditStack, artifacts: Artifacts): { location: Record<string, unknown>; related: Record<string, unknown>[] } {
     const location: Record<string, unknown> = {
-        logicalLocations: [{ fullyQualifiedName: v.urn, name: v.resourceName, kind: "resource" }],
+        logicalLocations: [{ fullyQualifiedName: r.urn, name: r.resourceName, kind: "resource" }],
     };
-    // The program's line where the file records it (what a reviewer edits); the stack file's line
-    // then becomes a related location. From stdin there is no stack file to point at.
     const artifact = artifacts.location(stack.file);
-    const fileLocation = artifact && { artifactLocation: artifact, ...(v.line !== undefined ? { region: { startLine: v.line } } : {}) };
+    const fileLocation = artifact && { artifactLocation: artifact, ...(r.line !== undefined ? { region: { startLine: r.line } } : {}) };
     const related: Record<string, unknown>[] = [];
-    if (v.source) {
+    if (r.source) {
         location.physicalLocation = {
-            artifactLocation: artifacts.program(v.source.file),
-            region: { startLine: v.source.line, ...(v.source.column !== undefined ? { startColumn: v.source.column } : {}) },
+            artifactLocation: artifacts.program(r.source.file),
+            region: { startLine: r.source.line, ...(r.source.column !== undefined ? { startColumn: r.source.column } : {}) },
         };
-        if (fileLocation) related.push({ id: 0, physicalLocation: fileLocation, message: { text: `${v.resourceName} in ${stack.file}` } });
+        if (fileLocation) related.push({ id: 0, physicalLocation: fileLocation, message: { text: `${r.resourceName} in ${stack.file}` } });
     } else if (fileLocation) {
         location.physicalLocation = fileLocation;
     }
+    return { location, related };
+}
+
+function result(v: AuditViolation, stack: AuditStack, ruleIndex: number | undefined, artifacts: Artifacts): Record<string, unknown> {
+    const { location, related } = resourceLocations(v, stack, artifacts);
     return {
         ruleId: v.policy,
         ...(ruleIndex !== undefined ? { ruleIndex } : {}),
@@ -154,13 +162,7 @@ function result(v: AuditViolation, stack: AuditStack, ruleIndex: number | undefi
  */
 function suppressedResult(e: AuditExemption, stack: AuditStack, ruleIndex: number | undefined, pack: AuditPolicyPack, artifacts: Artifacts): Record<string, unknown> {
     const level = pack.policies.find((p) => p.name === e.policy)?.enforcementLevel ?? "advisory";
-    const location: Record<string, unknown> = {
-        logicalLocations: [{ fullyQualifiedName: e.urn, name: e.resourceName, kind: "resource" }],
-    };
-    const artifact = artifacts.location(stack.file);
-    if (artifact) {
-        location.physicalLocation = { artifactLocation: artifact, ...(e.line !== undefined ? { region: { startLine: e.line } } : {}) };
-    }
+    const { location, related } = resourceLocations(e, stack, artifacts);
     const by = e.kind === "config" ? `a config exemption${e.expires !== undefined ? ` (until ${e.expires})` : ""}` : "its vpce-guard:exempt tag";
     return {
         ruleId: e.policy,
@@ -168,6 +170,7 @@ function suppressedResult(e: AuditExemption, stack: AuditStack, ruleIndex: numbe
         level: sarifLevel(level),
         message: { text: `${e.suppressed} violation(s) of ${e.policy} on this resource are suppressed by ${by}.` },
         locations: [location],
+        ...(related.length > 0 ? { relatedLocations: related } : {}),
         suppressions: [{ kind: e.kind === "config" ? "external" : "inSource", status: "accepted", justification: e.reason }],
         partialFingerprints: { "vpceGuardExemption/v1": createHash("sha256").update(JSON.stringify([stack.name, e.policyPack, e.policy, e.urn])).digest("hex").slice(0, 32) },
         properties: {

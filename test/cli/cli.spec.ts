@@ -326,6 +326,10 @@ describe("vpce-guard check (the CLI)", function () {
                 ["vpce-policy-service-actions", "ecr-api", [{ kind: "inSource", status: "accepted", justification: "the image pull role is fixed in ECR-7" }]],
             ]);
             assert.equal(sarif.runs[0].results.filter((r: any) => !r.suppressions).length, 1);
+            for (const r of suppressed) {
+                assert.equal(r.locations[0].physicalLocation.artifactLocation.uri, "index.ts", "the program's file, as for violations");
+                assert.equal(r.relatedLocations[0].physicalLocation.artifactLocation.uri, "dev.json", "the export's line as related location");
+            }
         });
     });
 
