@@ -6,20 +6,84 @@
 // result object. Our rules only read props (tests freeze them), so sharing is safe; stack graphs
 // and parsed documents are then shared by identity too. Secret-proxying calls (Remediate) are
 // passed through untouched. If the module or export is not what this expects, nothing changes.
+//
+// The same for the unknown-checking proxy the server wraps each deserialized props object in, per
+// policy (`./proxy`'s `unknownCheckingProxy`, also looked up at each call): the proxy keeps no
+// state (its get trap reads the object it wraps), so one per props object serves every policy, and
+// a stack rule then knows the stack it saw in the previous policy by identity alone.
 
 interface DeserializeModule {
     deserializeProperties?: unknown;
+}
+
+interface ProxyModule {
+    unknownCheckingProxy?: unknown;
 }
 
 type Deserialize = (struct: unknown, proxySecrets: boolean) => unknown;
 
 const sharedMark = Symbol.for("vpce-guard.sharedDeserializeProperties");
 
+// Where a memo keeps its result: on the key object itself, under a symbol of ours, non-enumerable
+// (no key listing, spread or JSON sees it). A property load is much cheaper than a WeakMap lookup
+// when the map holds every Struct of a large request (measured: the WeakMaps cost ~40 ms per
+// 10,000-resource AnalyzeStack each). An object that cannot take the property (frozen) uses the map.
+function memo(key: object, slot: symbol, fallback: WeakMap<object, unknown>, make: () => unknown): unknown {
+    const kept = (key as Record<symbol, unknown>)[slot];
+    if (kept !== undefined) return kept;
+    if (fallback.has(key)) return fallback.get(key);
+    const value = make();
+    if (value === undefined) return value;
+    if (Object.isExtensible(key)) {
+        try {
+            Object.defineProperty(key, slot, { value, enumerable: false, writable: false, configurable: true });
+            return value;
+        } catch {
+            // a proxy that refuses it: the map below
+        }
+    }
+    fallback.set(key, value);
+    return value;
+}
+
+const proxySlot = Symbol("vpce-guard.unknownCheckingProxy");
+const propsSlot = Symbol("vpce-guard.deserializedProperties");
+
 /**
- * Installs the memo on the `@pulumi/policy` copy this package resolves. Returns whether it is in
- * place (true when it already was).
+ * Installs the memos on the `@pulumi/policy` copy this package resolves. Returns whether the
+ * deserialization memo is in place (true when it already was); the proxy memo is an extra.
  */
 export function shareDeserializedProperties(): boolean {
+    if (!process.env.VPCE_NO_PROXY_MEMO) shareUnknownCheckingProxies();
+    return shareDeserialization();
+}
+
+function shareUnknownCheckingProxies(): boolean {
+    let mod: ProxyModule;
+    try {
+        mod = require("@pulumi/policy/proxy") as ProxyModule;
+    } catch {
+        return false;
+    }
+    const original = mod.unknownCheckingProxy;
+    if (typeof original !== "function") return false;
+    if ((original as unknown as Record<symbol, unknown>)[sharedMark] === true) return true;
+    const wrap = original as (target: unknown) => unknown;
+    const proxies = new WeakMap<object, unknown>();
+    const shared = function (this: unknown, target: unknown): unknown {
+        if (target === null || typeof target !== "object") return wrap.call(this, target);
+        return memo(target, proxySlot, proxies, () => wrap.call(this, target));
+    };
+    Object.defineProperty(shared, sharedMark, { value: true });
+    try {
+        mod.unknownCheckingProxy = shared;
+    } catch {
+        return false;
+    }
+    return mod.unknownCheckingProxy === shared;
+}
+
+function shareDeserialization(): boolean {
     let mod: DeserializeModule;
     try {
         mod = require("@pulumi/policy/deserialize") as DeserializeModule;
@@ -34,10 +98,7 @@ export function shareDeserializedProperties(): boolean {
     const results = new WeakMap<object, unknown>();
     const shared = function (this: unknown, struct: unknown, proxySecrets: boolean): unknown {
         if (proxySecrets || struct === null || typeof struct !== "object") return deserialize.call(this, struct, proxySecrets);
-        if (results.has(struct)) return results.get(struct);
-        const props = deserialize.call(this, struct, proxySecrets);
-        results.set(struct, props);
-        return props;
+        return memo(struct, propsSlot, results, () => deserialize.call(this, struct, proxySecrets));
     };
     Object.defineProperty(shared, sharedMark, { value: true });
     try {

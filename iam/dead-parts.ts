@@ -80,7 +80,7 @@ export function explainDeadPart(part: DeadPart): DeadPartText {
         case "noResourceAction":
             return {
                 element: "Action", value: quote(part.entry),
-                why: "it names only actions for which the Service Authorization Reference lists no resource type, which only \"Resource\": \"*\" matches, and this statement's resources cannot match \"*\"",
+                why: "it names only actions for which the Service Authorization Reference lists no resource type, which only \"Resource\": \"*\" matches, and the statement's resources cannot match \"*\"",
                 fix: "Move the entry to a statement with \"Resource\": \"*\" (narrowed by a condition if needed).",
             };
         case "resourceService":

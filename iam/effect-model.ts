@@ -689,6 +689,16 @@ function judgeDocument(list: readonly PolicyStatement[], context: EndpointContex
  * or key): the document could turn out to be one that rule rejects, so what it does is not judged.
  */
 export function unknownInGrammar(document: unknown): boolean {
+    if (document === null || typeof document !== "object") return false;
+    let verdict = grammarUnknowns.get(document);
+    if (verdict === undefined) grammarUnknowns.set(document, (verdict = findUnknownInGrammar(document)));
+    return verdict;
+}
+
+// Per document object, like `effects`: rules 15 and 16 ask it of the same shared readings.
+const grammarUnknowns = new WeakMap<object, boolean>();
+
+function findUnknownInGrammar(document: unknown): boolean {
     for (const statement of statementsOf(document)) {
         const s = statement.element;
         if (isUnknown(s.Sid) || isUnknown(s.Effect)) return true;

@@ -1,14 +1,14 @@
 // vpce-policy-dead-grants: no statement, or entry of one, that can never apply on its endpoint
 // (SPEC rule 16). A document that lets nothing through is vpce-policy-no-access's.
 
-import { explainDeadPart } from "../iam/dead-parts";
-import type { Finding } from "../iam/effect-model";
+import { explainDeadPart, type DeadPartText } from "../iam/dead-parts";
+import type { DeadPart, Finding } from "../iam/effect-model";
 import { stackPolicy, type StackFindings } from "../framework/stack-rule";
 import { judgedDocuments } from "../stack/endpoint-effect";
 import { acceptedByVpcePolicyJson } from "./vpce-policy-json";
 
 const messages = {
-    deadStatement: "{{statement}} ({{effect}}) never applies on this endpoint: its {{element}} never matches, because {{why}}. {{fix}}",
+    deadStatement: "{{statement}} ({{effect}}) {{neverApplies}} on this endpoint: {{its}} {{element}} never matches, because {{why}}. {{fix}}",
     deadEntry: "{{statement}}: {{element}} entry {{value}} never applies on this endpoint: {{why}}. {{fix}}",
     alwaysHolds: "{{statement}}: {{element}} always holds, so it restricts nothing: {{why}}. {{fix}}",
     typeMismatch: "{{statement}}: {{element}} does not fit the key's type: {{why}}; the test does not compare what it says. {{fix}}",
@@ -34,29 +34,67 @@ export const vpcePolicyDeadGrants = stackPolicy<Messages, Record<string, never>>
         for (const { policy, effect } of judged) {
             // A document that lets nothing through is rule 15's; one an unknown could make so gets no verdict.
             if (effect.noAccess !== "no") continue;
+            // The same dead part in several statements of one document (one copied grant) is one
+            // finding naming them all, not one per statement.
+            const groups = new Map<string, Group>();
             for (const statement of effect.statements) {
-                for (const finding of statement.findings) report(findings, policy.carrier.urn, statement.statement.label, statement.effect ?? "?", finding);
+                for (const finding of statement.findings) {
+                    const messageId = messageFor(finding);
+                    const text = explanation(finding.part);
+                    const effectName = statement.effect ?? "?";
+                    const key = [messageId, messageId === "deadStatement" ? effectName : "", text.element, text.value, text.why, text.fix].join("\u0000");
+                    const group = groups.get(key);
+                    if (group !== undefined) group.statements.push(statement.statement.label);
+                    else groups.set(key, { messageId, effect: effectName, text, statements: [statement.statement.label] });
+                }
             }
+            for (const group of groups.values()) report(findings, policy.carrier.urn, group);
         }
         return undefined;
     },
 });
 
-function report(findings: StackFindings<Messages>, urn: string, statement: string, effect: string, finding: Finding): void {
-    const data = () => {
-        const t = explainDeadPart(finding.part);
-        return { statement, effect, element: t.element, value: t.value, why: cut(t.why, 260), fix: cut(t.fix, 170) };
-    };
-    if (finding.part.kind === "typeMismatch" && finding.scope === "entry") {
-        findings.report(urn, "typeMismatch", data);
-        return;
-    }
+interface Group {
+    messageId: keyof Messages;
+    effect: string;
+    text: DeadPartText;
+    /** The statements' labels, in document order. */
+    statements: string[];
+}
+
+function messageFor(finding: Finding): keyof Messages {
+    if (finding.part.kind === "typeMismatch" && finding.scope === "entry") return "typeMismatch";
     switch (finding.scope) {
-        case "statement": findings.report(urn, "deadStatement", data); return;
-        case "entry": findings.report(urn, "deadEntry", data); return;
-        case "always": findings.report(urn, "alwaysHolds", data); return;
-        case "redundant": findings.report(urn, "redundantPrincipal", data); return;
+        case "statement": return "deadStatement";
+        case "entry": return "deadEntry";
+        case "always": return "alwaysHolds";
+        case "redundant": return "redundantPrincipal";
     }
+}
+
+// A part belongs to a document's effect, which is kept per document and endpoint: its words are made once.
+const explained = new WeakMap<DeadPart, DeadPartText>();
+
+function explanation(part: DeadPart): DeadPartText {
+    let text = explained.get(part);
+    if (text === undefined) explained.set(part, (text = explainDeadPart(part)));
+    return text;
+}
+
+/** `Statement[0] ("A")`; `Statement[0] ("A") and Statement[2]`; past three, how many more. */
+export function statementList(labels: readonly string[]): string {
+    if (labels.length === 1) return labels[0];
+    if (labels.length <= 3) return `${labels.slice(0, -1).join(", ")} and ${labels[labels.length - 1]}`;
+    return `${labels.slice(0, 3).join(", ")} and ${labels.length - 3} more statements`;
+}
+
+function report(findings: StackFindings<Messages>, urn: string, group: Group): void {
+    const { text } = group;
+    const one = group.statements.length === 1;
+    findings.report(urn, group.messageId, () => ({
+        statement: statementList(group.statements), effect: group.effect, neverApplies: one ? "never applies" : "never apply", its: one ? "its" : "their",
+        element: text.element, value: text.value, why: cut(text.why, 260), fix: cut(text.fix, 170),
+    }));
 }
 
 function cut(text: string, max: number): string {

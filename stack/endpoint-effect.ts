@@ -23,12 +23,31 @@ export interface JudgedDocument {
     effect: DocumentEffect;
 }
 
+// Rules 15 and 16 judge the same documents of one stack: the list is made once per graph (and
+// per `accepted`), and each asks for it.
+const judgedByGraph = new WeakMap<StackGraph, Map<unknown, Promise<JudgedDocument[] | undefined>>>();
+
 /**
  * Every document rules 15 and 16 judge: the written (not defaulted) policies of endpoints to AWS
  * services that `accepted` (vpce-policy-json's verdict) lets through and whose grammar holds no
  * unknown, with the effect model's result. Undefined when the stack has no endpoint at all.
  */
-export async function judgedDocuments(graph: StackGraph, accepted: (input: EndpointPolicyInput & { status: "parsed" }) => boolean): Promise<JudgedDocument[] | undefined> {
+export function judgedDocuments(graph: StackGraph, accepted: Accepted): Promise<JudgedDocument[] | undefined> {
+    let byAccepted = judgedByGraph.get(graph);
+    if (byAccepted === undefined) judgedByGraph.set(graph, (byAccepted = new Map()));
+    let judged = byAccepted.get(accepted);
+    if (judged === undefined) {
+        judged = judge(graph, accepted);
+        byAccepted.set(accepted, judged);
+        // A failed judgement is not kept: the next rule tries again and reports its own failure.
+        judged.catch(() => byAccepted!.delete(accepted));
+    }
+    return judged;
+}
+
+type Accepted = (input: EndpointPolicyInput & { status: "parsed" }) => boolean;
+
+async function judge(graph: StackGraph, accepted: Accepted): Promise<JudgedDocument[] | undefined> {
     const endpoints = vpcEndpoints(graph);
     if (endpoints.length === 0) return undefined;
     const judged: JudgedDocument[] = [];

@@ -7,10 +7,16 @@
 import { unwrapProps } from "../values/unknown-values";
 
 const seen = new Map<string, Readonly<Record<string, unknown>>>();
+// Bumped on every change, so a stack graph can tell in one comparison that what it read is current.
+let generation = 0;
 
 /** Records a resource's inputs (the latest Analyze call for a URN wins). */
 export function rememberInputs(urn: string, props: unknown): void {
-    if (typeof urn === "string" && urn !== "") seen.set(urn, unwrapProps(props));
+    if (typeof urn !== "string" || urn === "") return;
+    const inputs = unwrapProps(props);
+    if (seen.get(urn) === inputs) return;
+    seen.set(urn, inputs);
+    generation++;
 }
 
 /** The inputs Analyze saw for `urn`, or undefined when the pack never saw that resource's inputs. */
@@ -21,4 +27,10 @@ export function rememberedInputs(urn: string): Readonly<Record<string, unknown>>
 /** Forgets everything (tests; a long-lived process analysing several stacks). */
 export function forgetInputs(): void {
     seen.clear();
+    generation++;
+}
+
+/** A number that changes whenever the remembered inputs do. */
+export function inputsGeneration(): number {
+    return generation;
 }

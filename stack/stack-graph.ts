@@ -5,7 +5,7 @@
 // in preview), then by value. Each property is read "as the user set it": the inputs Analyze saw,
 // else the outputs. Building is linear in the stack; every lookup after that is a map access.
 
-import { rememberedInputs } from "./inputs-memory";
+import { inputsGeneration, rememberedInputs } from "./inputs-memory";
 import { roleOf, type Role } from "./roles";
 import { containsUnknown, isUnknown, unwrapProps } from "../values/unknown-values";
 import { nameOfUrn } from "./urn";
@@ -180,6 +180,8 @@ export class StackGraph {
     private readonly byRole = new Map<Role, StackNode[]>();
     private readonly byId: Record<IdKind, Map<string, StackNode[]>> = { id: new Map(), prefixList: new Map() };
     private readonly reverse = new Map<LinkName, { targets: Map<string, StackNode[]>; uncertain: StackNode[] }>();
+    /** The inputs memory's generation the nodes' inputs were read (or last checked) at. */
+    inputsReadAt = inputsGeneration();
 
     constructor(resources: readonly GraphResource[]) {
         const nodes: StackNode[] = [];
@@ -362,7 +364,12 @@ function firstProps(resources: readonly GraphResource[]): object | undefined {
     return undefined;
 }
 
-/** Whether `graph` was built from resources equal to these (props compared by identity). */
+/**
+ * Whether `graph` was built from resources equal to these: props compared by identity (the
+ * framework's proxy first, which the shared proxies make one object per resource; else what it
+ * wraps), and the inputs memory still holding what the nodes read (one comparison when it has not
+ * changed since).
+ */
 function describes(graph: StackGraph, resources: readonly GraphResource[]): boolean {
     let objects = 0;
     for (const r of resources) if (r !== null && typeof r === "object") objects++;
@@ -370,12 +377,15 @@ function describes(graph: StackGraph, resources: readonly GraphResource[]): bool
     for (const node of graph.nodes) {
         const r = resources[node.index];
         if (r === null || typeof r !== "object") return false;
-        if (r !== node.resource) {
-            if (r.urn !== node.resource.urn || r.type !== node.resource.type || r.name !== node.resource.name) return false;
-            if (safely<object | undefined>(() => unwrapProps(r.props), undefined) !== node.outputs) return false;
-            if (!sameDependencies(r.propertyDependencies, node.resource.propertyDependencies)) return false;
-        }
-        if (node.urn !== "" && rememberedInputs(node.urn) !== node.inputs) return false;
+        if (r === node.resource) continue;
+        if (r.urn !== node.resource.urn || r.type !== node.resource.type || r.name !== node.resource.name) return false;
+        if (r.props !== node.resource.props && safely<object | undefined>(() => unwrapProps(r.props), undefined) !== node.outputs) return false;
+        if (!sameDependencies(r.propertyDependencies, node.resource.propertyDependencies)) return false;
+    }
+    const generation = inputsGeneration();
+    if (graph.inputsReadAt !== generation) {
+        for (const node of graph.nodes) if (node.urn !== "" && rememberedInputs(node.urn) !== node.inputs) return false;
+        graph.inputsReadAt = generation;
     }
     return true;
 }
@@ -385,9 +395,11 @@ type Dependencies = GraphResource["propertyDependencies"];
 function sameDependencies(a: Dependencies, b: Dependencies): boolean {
     if (a === b) return true;
     if (a === null || typeof a !== "object" || b === null || typeof b !== "object") return false;
-    const keys = Object.keys(a);
-    if (keys.length !== Object.keys(b).length) return false;
-    for (const k of keys) {
+    // Counted, not listed: this runs for every resource of every stack policy after the first.
+    let keys = 0;
+    for (const k in a) {
+        if (!Object.hasOwn(a, k)) continue;
+        keys++;
         if (!Object.hasOwn(b, k)) return false;
         const x = a[k];
         const y = b[k];
@@ -398,7 +410,8 @@ function sameDependencies(a: Dependencies, b: Dependencies): boolean {
         if (x.length !== y.length) return false;
         for (let i = 0; i < x.length; i++) if (urnOf(x[i]) !== urnOf(y[i]) || urnOf(x[i]) === undefined) return false;
     }
-    return true;
+    for (const k in b) if (Object.hasOwn(b, k)) keys--;
+    return keys === 0;
 }
 
 /** The URN a dependency entry names: a URN, or a resource object with one. */

@@ -70,5 +70,52 @@ describe("shared deserialization (framework-cache)", function () {
             const struct = Struct.fromJavaScript({ a: 1 });
             assert.notStrictEqual(mod.deserializeProperties(struct, true), mod.deserializeProperties(struct, true));
         });
+
+        it("keeps nothing a reader of the Struct or the props can see", function () {
+            shareDeserializedProperties();
+            const struct = Struct.fromJavaScript({ policy: "{}" });
+            const props = mod.deserializeProperties(struct, false) as Record<string, unknown>;
+            assert.deepStrictEqual(Object.keys(props), ["policy"]);
+            assert.deepStrictEqual(JSON.parse(JSON.stringify(props)), { policy: "{}" });
+            assert.deepStrictEqual(Reflect.ownKeys({ ...props }), ["policy"], "a spread copies no memo");
+            assert.deepStrictEqual(struct.toJavaScript(), { policy: "{}" });
+            assert.deepStrictEqual(Struct.deserializeBinary(struct.serializeBinary()).toJavaScript(), { policy: "{}" });
+        });
+    });
+
+    describe("the proxy memo", function () {
+        const proxyModule = require("@pulumi/policy/proxy") as { unknownCheckingProxy: (o: unknown) => unknown; UnknownValueError: new (...a: never[]) => Error; unknownStringValue: unknown };
+        const unknownString = proxyModule.unknownStringValue;
+        let original: typeof proxyModule.unknownCheckingProxy;
+        before(() => {
+            original = proxyModule.unknownCheckingProxy;
+        });
+        after(() => {
+            proxyModule.unknownCheckingProxy = original;
+        });
+
+        it("gives every policy the same proxy for the same props object, and a new one for other props", function () {
+            shareDeserializedProperties();
+            const props = { vpcId: "vpc-1", policy: unknownString };
+            const proxy = proxyModule.unknownCheckingProxy(props) as Record<string, unknown>;
+            assert.strictEqual(proxyModule.unknownCheckingProxy(props), proxy);
+            assert.notStrictEqual(proxyModule.unknownCheckingProxy({ ...props }), proxy);
+            assert.strictEqual(proxy.vpcId, "vpc-1");
+            assert.throws(() => proxy.policy, (e: unknown) => e instanceof proxyModule.UnknownValueError, "it still checks for unknowns");
+            assert.deepStrictEqual(Object.keys(props), ["vpcId", "policy"]);
+        });
+
+        it("frozen props (which cannot carry the memo) get one proxy too", function () {
+            shareDeserializedProperties();
+            const props = Object.freeze({ a: 1 });
+            assert.strictEqual(proxyModule.unknownCheckingProxy(props), proxyModule.unknownCheckingProxy(props));
+            assert.ok(Object.isFrozen(props));
+        });
+
+        it("passes values that are not objects through", function () {
+            shareDeserializedProperties();
+            assert.strictEqual(proxyModule.unknownCheckingProxy("x"), "x");
+            assert.strictEqual(proxyModule.unknownCheckingProxy(null), null);
+        });
     });
 });

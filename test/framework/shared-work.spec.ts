@@ -10,7 +10,9 @@ import { characterCount, compactPolicyJson, compactPolicyLength } from "../../ia
 import { readEndpointPolicy, ResourceType } from "../../stack/endpoint-policy";
 import { forgetInputs, rememberedInputs, rememberInputs } from "../../stack/inputs-memory";
 import { parseJsonDocument } from "../../iam/json-document";
-import type { GraphResource } from "../../stack/stack-graph";
+import { stackGraph, type GraphResource } from "../../stack/stack-graph";
+import { judgedDocuments } from "../../stack/endpoint-effect";
+import { acceptedByVpcePolicyJson } from "../../policies/vpce-policy-json";
 import { documentPolicies, stackPolicies } from "../properties/harness";
 
 function deepFreeze<T>(value: T): T {
@@ -49,6 +51,21 @@ describe("work shared between policies", function () {
         assert.deepStrictEqual(frozen, plain);
         assert.ok(!JSON.stringify(frozen).includes("could not evaluate"), "a rule failed on frozen props");
         assert.ok(JSON.stringify(plain).includes("\"violations\":[{"), "the stack should give the rules something to report");
+    });
+
+    it("rules 15 and 16 judge a stack's documents once: one list per graph", async function () {
+        const resources = generateStack(60, { seed: 3 }).resources;
+        const stack: GraphResource[] = resources.map((r) => ({ type: r.type, urn: r.urn, props: r.outputs ?? r.inputs, propertyDependencies: r.propertyDependencies }));
+        forgetInputs();
+        const graph = stackGraph(stack);
+        const first = judgedDocuments(graph, acceptedByVpcePolicyJson);
+        assert.strictEqual(judgedDocuments(stackGraph(stack.map((r) => ({ ...r }))), acceptedByVpcePolicyJson), first, "the next policy's copy of the stack");
+        const judged = await first;
+        assert.ok(judged !== undefined && judged.length > 0, "the stack should have documents to judge");
+        const rejectAll = judgedDocuments(graph, () => false);
+        assert.notStrictEqual(rejectAll, first, "another filter is another list");
+        assert.deepStrictEqual(await rejectAll, []);
+        assert.notStrictEqual(judgedDocuments(stackGraph(stack.map((r) => ({ ...r, props: { ...(r.props as object) } }))), acceptedByVpcePolicyJson), first, "another stack");
     });
 
     it("an endpoint policy is read once per props object, and again when its text changes", function () {

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { forgetInputs, rememberInputs } from "../../stack/inputs-memory";
+import { forgetInputs, rememberedInputs, rememberInputs } from "../../stack/inputs-memory";
 import { StackGraph, stackGraph, type GraphResource } from "../../stack/stack-graph";
 import { UnknownSentinel } from "../../values/unknown-values";
 import { ref, Stack, T, urnOf, type Shape } from "../support/stacks";
@@ -240,6 +240,20 @@ describe("stack graph", () => {
             assert.notStrictEqual(stackGraph([...resources, ...resources.slice(0, 1)]), g, "another resource");
             forgetInputs();
             assert.notStrictEqual(stackGraph(resources), g);
+        });
+
+        it("a graph stays valid while the inputs memory changes elsewhere, and not when one of its resources' inputs does", () => {
+            const s = new Stack();
+            s.endpoint("ep", s.vpc(), "com.amazonaws.us-east-1.s3");
+            const resources = s.analyze("preview");
+            const g = stackGraph(resources);
+            rememberInputs("urn:pulumi:other::p::aws:s3/bucket:Bucket::elsewhere", { bucket: "b" });
+            assert.strictEqual(stackGraph(resources.map((r) => ({ ...r }))), g, "another stack's inputs changed nothing here");
+            const ep = resources.find((r) => r.type === T.endpoint)!;
+            rememberInputs(ep.urn, { ...(rememberedInputs(ep.urn) ?? {}) });
+            const rebuilt = stackGraph(resources.map((r) => ({ ...r })));
+            assert.notStrictEqual(rebuilt, g, "the endpoint's inputs are another object now");
+            assert.strictEqual(rebuilt.node(ep.urn)!.inputs, rememberedInputs(ep.urn));
         });
     });
 
