@@ -100,15 +100,18 @@ function providerResource(r: StackResource): pb.AnalyzerProviderResource | undef
     return provider;
 }
 
-/** `Analyze` on the resource's inputs (without them when `properties` is false: see `analyzeRequestBytes`). */
-export function analyzeRequest(r: StackResource, properties = true): pb.AnalyzeRequest {
+/**
+ * `Analyze` on the resource's inputs (without them when `properties` is false, without the provider
+ * when `provider` is false: see `analyzeRequestBytes`).
+ */
+export function analyzeRequest(r: StackResource, properties = true, withProvider = true): pb.AnalyzeRequest {
     const req = new pb.AnalyzeRequest();
     req.setUrn(r.urn);
     req.setType(r.type);
     req.setName(r.name ?? nameFromUrn(r.urn));
     if (properties) req.setProperties(propertiesStruct(r.inputs, `${r.urn} inputs`));
     req.setOptions(resourceOptions(r));
-    const provider = providerResource(r);
+    const provider = withProvider ? providerResource(r) : undefined;
     if (provider) req.setProvider(provider);
     return req;
 }
@@ -121,14 +124,14 @@ export function analyzeStackRequest(resources: readonly StackResource[]): pb.Ana
 }
 
 /** One resource of `AnalyzeStack`: outputs (inputs when none given), parent and dependencies. */
-export function stackResource(r: StackResource, properties = true): pb.AnalyzerResource {
+export function stackResource(r: StackResource, properties = true, withProvider = true): pb.AnalyzerResource {
     const res = new pb.AnalyzerResource();
     res.setUrn(r.urn);
     res.setType(r.type);
     res.setName(r.name ?? nameFromUrn(r.urn));
     if (properties) res.setProperties(propertiesStruct(r.outputs ?? r.inputs, `${r.urn} outputs`));
     res.setOptions(resourceOptions(r));
-    const provider = providerResource(r);
+    const provider = withProvider ? providerResource(r) : undefined;
     if (provider) res.setProvider(provider);
     if (r.parent) res.setParent(r.parent);
     res.setDependenciesList(r.dependencies ?? []);
@@ -148,13 +151,31 @@ export function stackResource(r: StackResource, properties = true): pb.AnalyzerR
 // order, so these decode to the messages above (test/engine/struct-encoding.spec.ts); no
 // google-protobuf tree of the whole stack is ever built.
 const propertiesField = 2;
+/** `AnalyzerProviderResource provider = 6`, in both messages. */
+const providerField = 6;
 /** `repeated AnalyzerResource resources = 1` of AnalyzeStackRequest. */
 const resourcesField = 1;
+
+// Every resource of a stack names one of a few providers, and each request carries its provider
+// whole: its field is serialized once per provider object (the stack reader shares one per provider).
+const providerFields = new WeakMap<object, Buffer>();
+const noBytes = Buffer.alloc(0);
+
+function providerFieldBytes(r: StackResource): Buffer {
+    const provider = r.provider;
+    if (!provider) return noBytes;
+    let bytes = providerFields.get(provider);
+    if (bytes === undefined) {
+        bytes = lengthDelimited(providerField, providerResource(r)!.serializeBinary());
+        providerFields.set(provider, bytes);
+    }
+    return bytes;
+}
 
 /** The bytes of `analyzeRequest(r)`. */
 export function analyzeRequestBytes(r: StackResource): Buffer {
     const properties = lengthDelimited(propertiesField, encodeStruct(r.inputs, `${r.urn} inputs`));
-    return Buffer.concat([analyzeRequest(r, false).serializeBinary(), properties]);
+    return Buffer.concat([analyzeRequest(r, false, false).serializeBinary(), providerFieldBytes(r), properties]);
 }
 
 /**
@@ -164,23 +185,29 @@ export function analyzeRequestBytes(r: StackResource): Buffer {
  */
 export function analyzeStackRequestBytes(resources: readonly StackResource[]): Buffer {
     const envelopes: Uint8Array[] = [];
+    const providers: Buffer[] = [];
     const propertySizes: number[] = [];
     let total = 0;
     for (const r of resources) {
         // Measured before the envelope is built, so a value that cannot be sent is named as before.
         const size = structSize(r.outputs ?? r.inputs, `${r.urn} outputs`);
-        const envelope = stackResource(r, false).serializeBinary();
+        const envelope = stackResource(r, false, false).serializeBinary();
+        const provider = providerFieldBytes(r);
         envelopes.push(envelope);
+        providers.push(provider);
         propertySizes.push(size);
-        total += lengthDelimitedSize(resourcesField, envelope.length + lengthDelimitedSize(propertiesField, size));
+        total += lengthDelimitedSize(resourcesField, envelope.length + provider.length + lengthDelimitedSize(propertiesField, size));
     }
     const out = Buffer.allocUnsafe(total);
     let pos = 0;
     resources.forEach((r, i) => {
         const envelope = envelopes[i];
-        pos = writeFieldHeader(out, pos, resourcesField, envelope.length + lengthDelimitedSize(propertiesField, propertySizes[i]));
+        const provider = providers[i];
+        pos = writeFieldHeader(out, pos, resourcesField, envelope.length + provider.length + lengthDelimitedSize(propertiesField, propertySizes[i]));
         out.set(envelope, pos);
-        pos = writeFieldHeader(out, pos + envelope.length, propertiesField, propertySizes[i]);
+        pos += envelope.length;
+        out.set(provider, pos);
+        pos = writeFieldHeader(out, pos + provider.length, propertiesField, propertySizes[i]);
         pos = encodeStructInto(r.outputs ?? r.inputs, `${r.urn} outputs`, out, pos);
     });
     return out;

@@ -12,6 +12,7 @@ import { reconcileConfig } from "./config";
 import * as marshal from "./marshal";
 import { AnalyzerClient, AnalyzerService, analyzer as pb, CallOptions, Empty, grpc, maxMessageBytes, ServiceError } from "./proto";
 import { AnalyzerDescription, PolicyPackConfigFile, ReconciledPolicyConfig, Remediation, RunResult, StackResource } from "./types";
+import { callError, UnaryBytesChannel } from "./unary-bytes";
 
 export interface StartOptions {
     /**
@@ -83,7 +84,6 @@ export class PolicyPackRpcError extends Error {
 const engineAddress = "127.0.0.1:0";
 const killGraceMs = 2_000;
 const stderrTailBytes = 16 * 1024;
-const asBytes = (b: Buffer) => b;
 
 // Children still alive when this process exits are killed, so a failed run never leaves one behind.
 const liveChildren = new Set<ChildProcess>();
@@ -217,6 +217,8 @@ export class PolicyPackProcess {
     private plugin = "";
     private readonly child: ChildProcess;
     private readonly client: AnalyzerClient;
+    /** Analyze and AnalyzeStack, whose requests are serialized ahead (see unary-bytes.ts). */
+    private readonly bytes: UnaryBytesChannel;
     private readonly stderr: Tail;
     private readonly rpcTimeoutMs?: number;
     private closing?: Promise<void>;
@@ -233,6 +235,7 @@ export class PolicyPackProcess {
             "grpc.max_receive_message_length": maxMessageBytes,
             "grpc.max_send_message_length": maxMessageBytes,
         });
+        this.bytes = new UnaryBytesChannel(`127.0.0.1:${port}`, maxMessageBytes);
     }
 
     /** The pack's GetAnalyzerInfo, as the CLI reads it. */
@@ -388,6 +391,7 @@ export class PolicyPackProcess {
     close(): Promise<void> {
         this.closing ??= (async () => {
             this.client.close();
+            this.bytes.close();
             await terminate(this.child, "SIGTERM", killGraceMs);
             // So that every line the pack wrote reaches onStdout/onStderr before close resolves.
             await drained(this.child);
@@ -413,7 +417,17 @@ export class PolicyPackProcess {
         options: Partial<CallOptions>,
         cb: (err: ServiceError | null, res: Res) => void,
     ): void {
-        this.client.makeUnaryRequest(method.path, asBytes, method.responseDeserialize, request, new grpc.Metadata(), options, (err, res) => cb(err, res as Res));
+        const deadline = options.deadline === undefined ? undefined : Number(options.deadline);
+        this.bytes.call(method.path, request, deadline, (err, body) => {
+            if (err !== null) return cb(err, undefined as Res);
+            let res: Res;
+            try {
+                res = method.responseDeserialize(body!);
+            } catch (e) {
+                return cb(callError(grpc.status.INTERNAL, `the response cannot be decoded: ${(e as Error).message}`), undefined as Res);
+            }
+            cb(null, res);
+        });
     }
 
     /** The proxy accepts UNIMPLEMENTED for ConfigureStack (older servers); nothing else. */

@@ -506,6 +506,13 @@ function providerUrn(reference: string): string {
 /** The resources in the engine's shape, each with the provider resource it names (when in the file). */
 function toStackResources(raw: RawResource[]): StackResource[] {
     const providers = new Map(raw.filter((r) => r.type.startsWith(providerTypePrefix)).map((r) => [r.urn, r]));
+    // One object per provider, shared by its resources (the engine serializes it once per provider).
+    const shared = new Map<RawResource, NonNullable<StackResource["provider"]>>();
+    const providerOf = (p: RawResource) => {
+        let o = shared.get(p);
+        if (o === undefined) shared.set(p, (o = { urn: p.urn, type: p.type, properties: p.inputs }));
+        return o;
+    };
     return raw.map((r) => {
         const resource: StackResource = { urn: r.urn, type: r.type, inputs: r.inputs, outputs: r.outputs };
         if (r.parent) resource.parent = r.parent;
@@ -513,7 +520,7 @@ function toStackResources(raw: RawResource[]): StackResource[] {
         if (r.dependencies) resource.dependencies = r.dependencies;
         if (r.propertyDependencies) resource.propertyDependencies = r.propertyDependencies;
         const provider = r.provider ? providers.get(providerUrn(r.provider)) : undefined;
-        if (provider) resource.provider = { urn: provider.urn, type: provider.type, properties: provider.inputs };
+        if (provider) resource.provider = providerOf(provider);
         return resource;
     });
 }

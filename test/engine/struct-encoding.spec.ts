@@ -97,4 +97,14 @@ describe("engine: requests built as bytes", () => {
         assert.deepEqual(Buffer.from(decoded.serializeBinary()), Buffer.from(marshal.analyzeStackRequest(resources).serializeBinary()));
         assert.equal(marshal.analyzeStackRequestBytes([]).length, 0);
     });
+
+    it("each resource carries its own provider, though each provider is serialized once", () => {
+        const other = { ...provider, urn: "urn:pulumi:dev::p::pulumi:providers:aws::us", properties: { region: "us-east-1" } };
+        const stack: StackResource[] = [resources[0], { ...resources[1], provider: other }, { ...resources[2], provider }, { ...resources[1], urn: `${resources[1].urn}2`, provider: other }];
+        const regions = (list: { getProvider(): pb.AnalyzerProviderResource | undefined }[]) => list.map((m) => m.getProvider()?.getProperties()?.toJavaScript().region);
+        assert.deepEqual(regions(stack.map((r) => pb.AnalyzeRequest.deserializeBinary(marshal.analyzeRequestBytes(r)))), ["eu-west-1", "us-east-1", "eu-west-1", "us-east-1"]);
+        const decoded = pb.AnalyzeStackRequest.deserializeBinary(marshal.analyzeStackRequestBytes(stack));
+        assert.deepEqual(regions(decoded.getResourcesList()), ["eu-west-1", "us-east-1", "eu-west-1", "us-east-1"]);
+        assert.deepEqual(Buffer.from(decoded.serializeBinary()), Buffer.from(marshal.analyzeStackRequest(stack).serializeBinary()));
+    });
 });

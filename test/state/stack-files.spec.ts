@@ -91,6 +91,9 @@ describe("stack files: pulumi stack export", function () {
             urn: urnOf("pulumi:providers:test", "default", inThings), type: "pulumi:providers:test", properties: { region: "mars-1" },
         });
         assert.equal(resource(document, "things-dev").provider, undefined);
+        const withProvider = document.resources.filter((r) => r.provider !== undefined);
+        assert.equal(withProvider.length, 2);
+        assert.strictEqual(withProvider[0].provider, withProvider[1].provider, "one object per provider, so requests serialize it once");
     });
 
     it("turns secrets it cannot decrypt into the secret string \"[secret]\", counted once in one note (policy_analyze.go BlindingProvider)", function () {
