@@ -12,6 +12,8 @@
 // state (its get trap reads the object it wraps), so one per props object serves every policy, and
 // a stack rule then knows the stack it saw in the previous policy by identity alone.
 
+import { markRequestProps } from "../values/request-props";
+
 interface DeserializeModule {
     deserializeProperties?: unknown;
 }
@@ -48,6 +50,8 @@ function memo(key: object, slot: symbol, fallback: WeakMap<object, unknown>, mak
 
 const proxySlot = Symbol("vpce-guard.unknownCheckingProxy");
 const propsSlot = Symbol("vpce-guard.deserializedProperties");
+/** On the props objects the deserialization memo made (from a request's Struct). */
+const fromStruct = Symbol("vpce-guard.fromStruct");
 
 /**
  * Installs the memos on the `@pulumi/policy` copy this package resolves. Returns whether the
@@ -72,7 +76,11 @@ function shareUnknownCheckingProxies(): boolean {
     const proxies = new WeakMap<object, unknown>();
     const shared = function (this: unknown, target: unknown): unknown {
         if (target === null || typeof target !== "object") return wrap.call(this, target);
-        return memo(target, proxySlot, proxies, () => wrap.call(this, target));
+        return memo(target, proxySlot, proxies, () => {
+            const proxy = wrap.call(this, target);
+            if ((target as Record<symbol, unknown>)[fromStruct] === true && proxy !== null && typeof proxy === "object") markRequestProps(proxy);
+            return proxy;
+        });
     };
     Object.defineProperty(shared, sharedMark, { value: true });
     try {
@@ -98,7 +106,13 @@ function shareDeserialization(): boolean {
     const results = new WeakMap<object, unknown>();
     const shared = function (this: unknown, struct: unknown, proxySecrets: boolean): unknown {
         if (proxySecrets || struct === null || typeof struct !== "object") return deserialize.call(this, struct, proxySecrets);
-        return memo(struct, propsSlot, results, () => deserialize.call(this, struct, proxySecrets));
+        return memo(struct, propsSlot, results, () => {
+            const props = deserialize.call(this, struct, proxySecrets);
+            if (props !== null && typeof props === "object" && Object.isExtensible(props)) {
+                Object.defineProperty(props, fromStruct, { value: true, enumerable: false, writable: false, configurable: true });
+            }
+            return props;
+        });
     };
     Object.defineProperty(shared, sharedMark, { value: true });
     try {

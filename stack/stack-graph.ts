@@ -8,6 +8,7 @@
 import { inputsGeneration, rememberedInputs } from "./inputs-memory";
 import { roleOf, type Role } from "./roles";
 import { containsUnknown, isUnknown, unwrapProps } from "../values/unknown-values";
+import { isRequestProps } from "../values/request-props";
 import { nameOfUrn } from "./urn";
 
 export type Provider = "aws" | "aws-native";
@@ -183,9 +184,13 @@ export class StackGraph {
     /** The inputs memory's generation the nodes' inputs were read (or last checked) at. */
     inputsReadAt = inputsGeneration();
 
+    /** The resources the graph was built from, as given. */
+    readonly resources: readonly GraphResource[];
+
     constructor(resources: readonly GraphResource[]) {
         const nodes: StackNode[] = [];
         const list = Array.isArray(resources) ? resources : [];
+        this.resources = list;
         for (let i = 0; i < list.length; i++) {
             const resource = list[i];
             if (resource === null || typeof resource !== "object") continue;
@@ -337,7 +342,8 @@ export class StackGraph {
 // shared deserialization (framework-cache.ts) their props are the same objects, so a graph is found
 // by its first resource's props as well as by the array, and reused once it is checked to describe
 // the resources given: same URNs, types, names, props objects and dependencies, and the inputs
-// memory still holding what it was built with.
+// memory still holding what it was built with. Resources whose props are a request's proxies
+// (values/request-props.ts) are that request's stack: their first and last resources say it.
 const graphsByArray = new WeakMap<object, StackGraph>();
 const graphsByProps = new WeakMap<object, StackGraph>();
 
@@ -346,7 +352,7 @@ export function stackGraph(resources: readonly GraphResource[]): StackGraph {
     const key = Array.isArray(resources) ? resources : [];
     const first = firstProps(key);
     const cached = graphsByArray.get(key) ?? (first === undefined ? undefined : graphsByProps.get(first));
-    if (cached !== undefined && describes(cached, key)) {
+    if (cached !== undefined && (sameRequest(cached, key) || describes(cached, key))) {
         graphsByArray.set(key, cached);
         return cached;
     }
@@ -354,6 +360,28 @@ export function stackGraph(resources: readonly GraphResource[]): StackGraph {
     graphsByArray.set(key, graph);
     if (first !== undefined) graphsByProps.set(first, graph);
     return graph;
+}
+
+/** Whether these resources are the request's stack the graph was built from (see above). */
+function sameRequest(graph: StackGraph, resources: readonly GraphResource[]): boolean {
+    const built = graph.resources;
+    if (resources.length !== built.length || resources.length === 0) return false;
+    for (const i of [0, resources.length - 1]) {
+        const r = resources[i];
+        const b = built[i];
+        if (r === null || typeof r !== "object" || b === null || typeof b !== "object") return false;
+        if (r.props !== b.props || !isRequestProps(r.props)) return false;
+    }
+    return inputsCurrent(graph);
+}
+
+/** Whether the inputs memory still holds what the graph's nodes read. */
+function inputsCurrent(graph: StackGraph): boolean {
+    const generation = inputsGeneration();
+    if (graph.inputsReadAt === generation) return true;
+    for (const node of graph.nodes) if (node.urn !== "" && rememberedInputs(node.urn) !== node.inputs) return false;
+    graph.inputsReadAt = generation;
+    return true;
 }
 
 function firstProps(resources: readonly GraphResource[]): object | undefined {
@@ -382,12 +410,7 @@ function describes(graph: StackGraph, resources: readonly GraphResource[]): bool
         if (r.props !== node.resource.props && safely<object | undefined>(() => unwrapProps(r.props), undefined) !== node.outputs) return false;
         if (!sameDependencies(r.propertyDependencies, node.resource.propertyDependencies)) return false;
     }
-    const generation = inputsGeneration();
-    if (graph.inputsReadAt !== generation) {
-        for (const node of graph.nodes) if (node.urn !== "" && rememberedInputs(node.urn) !== node.inputs) return false;
-        graph.inputsReadAt = generation;
-    }
-    return true;
+    return inputsCurrent(graph);
 }
 
 type Dependencies = GraphResource["propertyDependencies"];

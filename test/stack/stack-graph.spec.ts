@@ -2,6 +2,7 @@ import * as assert from "assert";
 import { forgetInputs, rememberedInputs, rememberInputs } from "../../stack/inputs-memory";
 import { StackGraph, stackGraph, type GraphResource } from "../../stack/stack-graph";
 import { UnknownSentinel } from "../../values/unknown-values";
+import { markRequestProps } from "../../values/request-props";
 import { ref, Stack, T, urnOf, type Shape } from "../support/stacks";
 
 const unknown = UnknownSentinel.string;
@@ -240,6 +241,27 @@ describe("stack graph", () => {
             assert.notStrictEqual(stackGraph([...resources, ...resources.slice(0, 1)]), g, "another resource");
             forgetInputs();
             assert.notStrictEqual(stackGraph(resources), g);
+        });
+
+        it("a request's stack is known by its first and last props; plain objects are compared throughout", () => {
+            const s = new Stack();
+            const vpc = s.vpc();
+            s.endpoint("ep", vpc, "com.amazonaws.us-east-1.s3");
+            s.endpoint("ep2", vpc, "com.amazonaws.us-east-1.sts");
+            const resources = s.analyze("deployed");
+            const g = stackGraph(resources);
+            const middle = 1;
+            const changed = () => resources.map((r, i) => (i === middle ? { ...r, urn: `${r.urn}-other` } : { ...r }));
+            assert.notStrictEqual(stackGraph(changed()), g, "plain objects: every resource is compared");
+            const asRequest = resources.map((r) => {
+                const proxy = new Proxy(r.props as object, {});
+                markRequestProps(proxy);
+                return { ...r, props: proxy };
+            });
+            const h = stackGraph(asRequest);
+            const sameRequest = asRequest.map((r, i) => (i === middle ? { ...r, urn: `${r.urn}-other` } : { ...r }));
+            assert.strictEqual(stackGraph(sameRequest), h, "a request's resources: its first and last props say it is the same request");
+            assert.notStrictEqual(stackGraph(asRequest.slice(0, -1)), h, "fewer resources");
         });
 
         it("a graph stays valid while the inputs memory changes elsewhere, and not when one of its resources' inputs does", () => {
