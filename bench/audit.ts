@@ -29,6 +29,12 @@ export interface AuditResult {
     /** CPU time (user + system) of the CLI process and of the pack process, sampled every 100 ms. */
     cliCpuMs?: number;
     packCpuMs?: number;
+    /**
+     * Wall time during which the CLI worked and no pack did (sampled: a 100 ms interval counts when
+     * the CLI used at least half of it and the packs less than a tenth): reading, building the
+     * AnalyzeStack request, the report — the part of the wall time that is the CLI's alone.
+     */
+    cliAloneMs?: number;
     diagnostics?: number;
     mandatory?: number;
     /** 1-minute load average when the run started. */
@@ -75,6 +81,8 @@ export async function measureAudit(repoRoot: string, size: number, cliRoot = rep
     const cpu = new Map<number, number>();
     let combined = 0;
     let cliPid: number | undefined;
+    let cliAlone = 0;
+    let last: { at: number; cli: number; packs: number } | undefined;
     const poll = setInterval(() => {
         if (child.pid === undefined) return;
         cliPid ??= useTime ? childPids(child.pid)[0] : child.pid;
@@ -90,6 +98,13 @@ export async function measureAudit(repoRoot: string, size: number, cliRoot = rep
             if (used !== undefined && Number.isFinite(used)) cpu.set(pid, used);
         }
         combined = Math.max(combined, sum);
+        // Packs that exited keep their last reading: their CPU no longer moves.
+        const now = { at: performance.now(), cli: cpu.get(cliPid) ?? 0, packs: [...cpu].filter(([pid]) => pid !== cliPid).reduce((a, [, v]) => a + v, 0) };
+        if (last !== undefined) {
+            const interval = now.at - last.at;
+            if (now.cli - last.cli >= 0.5 * interval && now.packs - last.packs < 0.1 * interval) cliAlone += interval;
+        }
+        last = now;
     }, 100);
     let exitCode: number | null;
     try {
@@ -111,6 +126,7 @@ export async function measureAudit(repoRoot: string, size: number, cliRoot = rep
     if (packPeaks.length > 0) result.packPeakRss = Math.max(...packPeaks);
     if (combined > 0) result.combinedPeakRss = combined;
     if (cliPid !== undefined && cpu.has(cliPid)) result.cliCpuMs = cpu.get(cliPid);
+    if (last !== undefined) result.cliAloneMs = cliAlone;
     const packCpu = [...cpu].filter(([pid]) => pid !== cliPid).map(([, v]) => v);
     if (packCpu.length > 0) result.packCpuMs = packCpu.reduce((a, b) => a + b, 0);
     if (exitCode !== 0) throw new Error(`vpce-guard check exited ${exitCode}:\n${stderr.slice(-2000)}`);
@@ -132,13 +148,13 @@ const secs = (ms: number | undefined) => (ms === undefined ? "–" : `${(ms / 10
 
 /** One markdown row of an audit run. */
 export function auditRow(label: string, a: AuditResult): string {
-    const share = a.cliCpuMs === undefined ? "–" : `${((100 * a.cliCpuMs) / a.wallMs).toFixed(0)} %`;
-    return `| ${a.resources.toLocaleString("en-US")} | ${label} | ${secs(a.wallMs)} | ${secs(a.cliCpuMs)} (${share}) | ${secs(a.packCpuMs)} | ${mib(a.cliPeakRss)} | ${mib(a.packPeakRss)} | ${mib(a.combinedPeakRss)} | ${a.diagnostics ?? "–"} (${a.mandatory ?? "–"}) | ${a.load?.toFixed(1) ?? "–"} |`;
+    const share = (ms: number | undefined) => (ms === undefined ? "–" : `${((100 * ms) / a.wallMs).toFixed(0)} %`);
+    return `| ${a.resources.toLocaleString("en-US")} | ${label} | ${secs(a.wallMs)} | ${secs(a.cliCpuMs)} (${share(a.cliCpuMs)}) | ${secs(a.cliAloneMs)} (${share(a.cliAloneMs)}) | ${secs(a.packCpuMs)} | ${mib(a.cliPeakRss)} | ${mib(a.packPeakRss)} | ${mib(a.combinedPeakRss)} | ${a.diagnostics ?? "–"} (${a.mandatory ?? "–"}) | ${a.load?.toFixed(1) ?? "–"} |`;
 }
 
 export const auditHeader = [
-    "| resources | CLI | wall time | CPU, CLI (share of wall) | CPU, pack | peak RSS, CLI | peak RSS, pack | both at once | violations (mandatory) | load at start |",
-    "|---|---|---|---|---|---|---|---|---|---|",
+    "| resources | CLI | wall time | CPU, CLI (share of wall) | CLI alone (share of wall) | CPU, pack | peak RSS, CLI | peak RSS, pack | both at once | violations (mandatory) | load at start |",
+    "|---|---|---|---|---|---|---|---|---|---|---|",
 ];
 
 async function main(): Promise<void> {

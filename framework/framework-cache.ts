@@ -50,8 +50,6 @@ function memo(key: object, slot: symbol, fallback: WeakMap<object, unknown>, mak
 
 const proxySlot = Symbol("vpce-guard.unknownCheckingProxy");
 const propsSlot = Symbol("vpce-guard.deserializedProperties");
-/** On the props objects the deserialization memo made (from a request's Struct). */
-const fromStruct = Symbol("vpce-guard.fromStruct");
 
 /**
  * Installs the memos on the `@pulumi/policy` copy this package resolves. Returns whether the
@@ -76,11 +74,7 @@ function shareUnknownCheckingProxies(): boolean {
     const proxies = new WeakMap<object, unknown>();
     const shared = function (this: unknown, target: unknown): unknown {
         if (target === null || typeof target !== "object") return wrap.call(this, target);
-        return memo(target, proxySlot, proxies, () => {
-            const proxy = wrap.call(this, target);
-            if ((target as Record<symbol, unknown>)[fromStruct] === true && proxy !== null && typeof proxy === "object") markRequestProps(proxy);
-            return proxy;
-        });
+        return memo(target, proxySlot, proxies, () => wrap.call(this, target));
     };
     Object.defineProperty(shared, sharedMark, { value: true });
     try {
@@ -108,9 +102,7 @@ function shareDeserialization(): boolean {
         if (proxySecrets || struct === null || typeof struct !== "object") return deserialize.call(this, struct, proxySecrets);
         return memo(struct, propsSlot, results, () => {
             const props = deserialize.call(this, struct, proxySecrets);
-            if (props !== null && typeof props === "object" && Object.isExtensible(props)) {
-                Object.defineProperty(props, fromStruct, { value: true, enumerable: false, writable: false, configurable: true });
-            }
+            if (props !== null && typeof props === "object") markRequestProps(props);
             return props;
         });
     };

@@ -111,7 +111,16 @@ export function keepsDefaultGroup(groups: EndpointGroups): boolean | undefined {
     return unknown ? undefined : true;
 }
 
+/** The endpoint's groups; read once per node (nodes belong to one graph), however many rules ask. */
 export function endpointGroups(graph: StackGraph, endpoint: StackNode): EndpointGroups {
+    let groups = groupsOfEndpoint.get(endpoint);
+    if (groups === undefined) groupsOfEndpoint.set(endpoint, (groups = readEndpointGroups(graph, endpoint)));
+    return groups;
+}
+
+const groupsOfEndpoint = new WeakMap<StackNode, EndpointGroups>();
+
+function readEndpointGroups(graph: StackGraph, endpoint: StackNode): EndpointGroups {
     const referrers = graph.referrers(endpoint, "associationEndpoint");
     return {
         inline: { holder: endpoint, property: "securityGroupIds", resolution: graph.follow(endpoint, "endpointSecurityGroups") },
@@ -161,7 +170,16 @@ export interface VpcCidrs {
     ipv6: Maybe<Cidr> | undefined;
 }
 
+/** A VPC's blocks, read once per node (see `endpointGroups`). */
 export function vpcCidrs(graph: StackGraph, vpc: StackNode): VpcCidrs {
+    let cidrs = cidrsOfVpc.get(vpc);
+    if (cidrs === undefined) cidrsOfVpc.set(vpc, (cidrs = readVpcCidrs(graph, vpc)));
+    return cidrs;
+}
+
+const cidrsOfVpc = new WeakMap<StackNode, VpcCidrs>();
+
+function readVpcCidrs(graph: StackGraph, vpc: StackNode): VpcCidrs {
     const blocks = graph.referrers(vpc, "cidrBlockVpc");
     const secondaryIpv4: Maybe<Cidr>[] = [];
     for (const block of blocks.nodes) {

@@ -1,18 +1,30 @@
 // Props objects that stand for one resource of one Analyzer request. @pulumi/policy deserializes a
 // request's protobuf Structs and wraps each result in an unknown-checking proxy; with the memos of
-// framework/framework-cache.ts that proxy is one object per Struct, and a Struct belongs to one
-// resource of one request. So two stacks whose resources hold the same such proxy are the same
-// request's stack: a stack rule can know the stack of the previous policy without comparing every
-// resource. Plain objects (a library caller's, the tests') are never in this set.
+// framework/framework-cache.ts the result is one object per Struct, its proxy one object per
+// result, and a Struct belongs to one resource of one request. So two stacks whose resources hold
+// the same such proxy are the same request's stack: a stack rule can know the stack of the
+// previous policy without comparing every resource. The mark is a non-enumerable symbol on the
+// deserialized object (no key listing, spread or JSON sees it); a proxy's get trap reads it from
+// the object it wraps. Plain objects (a library caller's, the tests') never carry it.
 
-const requestProxies = new WeakSet<object>();
+const fromRequest = Symbol("vpce-guard.fromRequest");
 
-/** Records a proxy made for the props deserialized from a request's Struct. */
-export function markRequestProps(proxy: object): void {
-    requestProxies.add(proxy);
+/** Marks the props deserialized from a request's Struct (when the object can take the mark). */
+export function markRequestProps(props: object): void {
+    if (!Object.isExtensible(props)) return;
+    try {
+        Object.defineProperty(props, fromRequest, { value: true, enumerable: false, writable: false, configurable: true });
+    } catch {
+        // not marked: callers compare resource by resource instead
+    }
 }
 
-/** Whether `props` is such a proxy. */
+/** Whether `props` (or the object a proxy wraps) carries the mark. */
 export function isRequestProps(props: unknown): boolean {
-    return props !== null && typeof props === "object" && requestProxies.has(props);
+    if (props === null || typeof props !== "object") return false;
+    try {
+        return (props as Record<symbol, unknown>)[fromRequest] === true;
+    } catch {
+        return false;
+    }
 }
