@@ -20,6 +20,7 @@ import { measureAnalyzeStack, type StackRun } from "./analyze-stack";
 import { auditHeader, auditRow, measureAudit, type AuditResult } from "./audit";
 import { awsGuardVersion, prepareAwsGuard } from "./awsguard";
 import { hoistEnvironmentKey, hoistResourceBuild, serverPath } from "./hoisted-framework";
+import { before13, prepareEarlierBuild } from "./earlier-build";
 import { describeStack, generateStack } from "./stacks";
 import { emptyPackDir, measureStartup, repoRoot, type PackUnderTest, type StartupResult } from "./startup";
 import { formatLoad, load, machine, megabytes, processMemory, times, type Machine } from "./stats";
@@ -53,6 +54,7 @@ interface Results {
     totalSeconds: number;
     startup: StartupResult[];
     awsGuardSkipped?: string;
+    earlierSkipped?: string;
     analyze: LatencyResult[];
     analyzeMix: ReturnType<typeof describeStack>;
     stacks: StackRun[];
@@ -75,10 +77,14 @@ async function main(): Promise<void> {
     const startup = await measureStartup(startupPacks, plan.startupRounds, (r) => log(`  round ${r}/${plan.startupRounds}`));
     log(`  done in ${elapsed(t)}`);
 
+    const earlier = prepareEarlierBuild(repoRoot, before13.ref, log);
+    const before: PackUnderTest[] = "dir" in earlier ? [{ label: before13.label, dir: earlier.dir }] : [];
+    if ("skipped" in earlier) log(`lane "${before13.label}" skipped: ${earlier.skipped}`);
+
     t = Date.now();
-    log(`2/4 Analyze: ${plan.analyzeRequests} requests (+${plan.warmup} warm-up) to each of vpce-guard, empty pack, floor pack`);
+    log(`2/4 Analyze: ${plan.analyzeRequests} requests (+${plan.warmup} warm-up) to each of vpce-guard, empty pack, floor pack${before.length > 0 ? `, ${before13.label}` : ""}`);
     const mix = generateStack(plan.analyzeRequests, { seed: 7 }).resources;
-    const analyze = await measureAnalyze([ours, empty, floor], mix, plan.warmup);
+    const analyze = await measureAnalyze([ours, empty, floor, ...before], mix, plan.warmup);
     log(`  done in ${elapsed(t)}`);
 
     const hoisting = hoistResourceBuild(fs.readFileSync(serverPath(repoRoot), "utf8"));
@@ -94,8 +100,10 @@ async function main(): Promise<void> {
         log(`3/4 AnalyzeStack: ${size} resources, ${reps} calls each`);
         const stack = generateStack(size).resources;
         if (size === growthSizes[1]) stackMix = describeStack(stack);
+        // The earlier build up to the size the "before" figures were given for (it adds a 3 GB process at 50,000).
+        const packs = size <= growthSizes[0] ? [...stackPacks, ...before.map((p) => ({ ...p, analyzeFirst: true }))] : stackPacks;
         stacks.push(await measureAnalyzeStack(
-            stackPacks, stack, reps, (pid) => processMemory(pid)?.peak,
+            packs, stack, reps, (pid) => processMemory(pid)?.peak,
         ));
         log(`  done in ${elapsed(t)}`);
     }
@@ -113,6 +121,7 @@ async function main(): Promise<void> {
         startup, analyze, analyzeMix: describeStack(mix), stacks, stackMix: stackMix ?? describeStack([]), audit,
     };
     if ("skipped" in awsGuard) results.awsGuardSkipped = awsGuard.skipped;
+    if ("skipped" in earlier) results.earlierSkipped = earlier.skipped;
     const markdown = render(results);
     // A smoke run's figures are not results: they go to .bench/ (git-ignored).
     const file = path.join(repoRoot, quick ? ".bench" : "bench", quick ? "RESULTS.quick.md" : "RESULTS.md");
@@ -158,6 +167,9 @@ function targets(r: Results): Target[] {
         { what: "Analyze p50, vpce-guard / empty pack", op: "≤", bound: 1.10, measured: latency(r, ours.label).p50 / latency(r, empty.label).p50 },
         { what: "Analyze p99, vpce-guard / empty pack", op: "≤", bound: 1.10, measured: latency(r, ours.label).p99 / latency(r, empty.label).p99 },
         { what: `AnalyzeStack(${sizeText(small)}), vpce-guard / empty pack`, op: "≤", bound: 1.25, measured: stackAt(r, small, ours.label) / stackAt(r, small, empty.label) },
+        // Issue #13: Analyze p50 and AnalyzeStack within 1.10× of before it, measured beside it.
+        { what: `Analyze p50, vpce-guard / ${before13.label}`, op: "≤", bound: 1.10, measured: latency(r, ours.label).p50 / (byLabel(r.analyze, before13.label)?.p50 ?? NaN) },
+        { what: `AnalyzeStack(${sizeText(small)}), vpce-guard / ${before13.label}`, op: "≤", bound: 1.10, measured: stackAt(r, small, ours.label) / stackAt(r, small, before13.label) },
         { what: `AnalyzeStack time(${sizeText(large)}) / time(${sizeText(small)}), vpce-guard`, op: "≤", bound: 5.5, measured: stackAt(r, large, ours.label) / stackAt(r, small, ours.label) },
         ...r.audit.flatMap((a): Target[] => [
             { what: `check, ${sizeText(a.resources)} resources: wall time (s)`, op: "≤", bound: a.resources <= 20_000 ? 16 : 40, measured: a.wallMs / 1000 },
@@ -230,7 +242,7 @@ function render(r: Results): string {
         `- Node ${m.node}; @pulumi/pulumi 3.248.0, @pulumi/policy 1.21.0`,
         `- Load average (1 / 5 / 15 min): ${formatLoad(r.loadBefore)} before, ${formatLoad(r.loadAfter)} after; whole run ${fmt(r.totalSeconds)} s`,
         "",
-        "Packs: **vpce-guard** (this repository, built: `main` is `bin/index.js`); the **empty pack** (`test/fixtures/empty-pack`, no policies: the cost of `@pulumi/policy` alone); the **floor pack** (`bench/fixtures/floor-pack`: vpce-guard's 16 policies with empty bodies and the same shared deserialization — what the framework costs a pack of this shape before any rule runs); a **template TypeScript pack** (`bench/fixtures/template-pack`, `pulumi policy new aws-typescript` style: ts-node at start, `import * as aws from \"@pulumi/aws\"`, two `validateResourceOfType` policies); **AWSGuard** " + awsGuardVersion + " (installed by the bench into `.bench/awsguard` with the same @pulumi/pulumi and @pulumi/policy, `new AwsGuard({ all: \"advisory\" })`) in two lanes: as its template (`pulumi/templates-policy` `awsguard-typescript`) sets it up — an `index.ts` and no `main`, so run-policy-pack's ts-node compiles it at every start (`.bench/awsguard-template`) — and precompiled to an `index.js`.",
+        "Packs: **vpce-guard** (this repository, built: `main` is `bin/index.js`); the **empty pack** (`test/fixtures/empty-pack`, no policies: the cost of `@pulumi/policy` alone); the **floor pack** (`bench/fixtures/floor-pack`: vpce-guard's 16 policies with empty bodies and the same shared deserialization — what the framework costs a pack of this shape before any rule runs); a **template TypeScript pack** (`bench/fixtures/template-pack`, `pulumi policy new aws-typescript` style: ts-node at start, `import * as aws from \"@pulumi/aws\"`, two `validateResourceOfType` policies); **AWSGuard** " + awsGuardVersion + " (installed by the bench into `.bench/awsguard` with the same @pulumi/pulumi and @pulumi/policy, `new AwsGuard({ all: \"advisory\" })`) in two lanes: as its template (`pulumi/templates-policy` `awsguard-typescript`) sets it up — an `index.ts` and no `main`, so run-policy-pack's ts-node compiles it at every start (`.bench/awsguard-template`) — and precompiled to an `index.js`. **" + before13.label + "**: this repository as it was before issue #13 (effect model, two more stack policies), built by the bench from git into `.bench/` (`bench/earlier-build.ts`), measured beside the others for Analyze and up to 10,000 resources, so that \"within 1.10× of before\" compares figures of one run.",
         "",
         "## Targets",
         "",
@@ -244,6 +256,7 @@ function render(r: Results): string {
         out.push(`| ${s.label} | ${fmt(s.median)} ms | ${fmt(Math.min(...s.samples))} ms | ${fmt(Math.max(...s.samples))} ms | ${(s.median / emptyStart).toFixed(2)} |`);
     }
     if (r.awsGuardSkipped) out.push("", `AWSGuard skipped: ${r.awsGuardSkipped}`);
+    if (r.earlierSkipped) out.push("", `${before13.label} skipped: ${r.earlierSkipped}`);
     out.push("");
 
     out.push(
