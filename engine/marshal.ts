@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { analyzer as pb, Struct } from "./proto";
-import { encodeStruct, encodeStructInto, lengthDelimited, lengthDelimitedSize, structSize, writeFieldHeader } from "./struct-encoding";
+import { encodeStruct, encodeStructInto, lengthDelimited, lengthDelimitedSize, stringEntry, stringField, structSize, writeFieldHeader } from "./struct-encoding";
 import {
     AnalyzerDescription,
     Diagnostic,
@@ -100,18 +100,15 @@ function providerResource(r: StackResource): pb.AnalyzerProviderResource | undef
     return provider;
 }
 
-/**
- * `Analyze` on the resource's inputs (without them when `properties` is false, without the provider
- * when `provider` is false: see `analyzeRequestBytes`).
- */
-export function analyzeRequest(r: StackResource, properties = true, withProvider = true): pb.AnalyzeRequest {
+/** `Analyze` on the resource's inputs (the message `analyzeRequestBytes` writes as bytes). */
+export function analyzeRequest(r: StackResource): pb.AnalyzeRequest {
     const req = new pb.AnalyzeRequest();
     req.setUrn(r.urn);
     req.setType(r.type);
     req.setName(r.name ?? nameFromUrn(r.urn));
-    if (properties) req.setProperties(propertiesStruct(r.inputs, `${r.urn} inputs`));
+    req.setProperties(propertiesStruct(r.inputs, `${r.urn} inputs`));
     req.setOptions(resourceOptions(r));
-    const provider = withProvider ? providerResource(r) : undefined;
+    const provider = providerResource(r);
     if (provider) req.setProvider(provider);
     return req;
 }
@@ -124,14 +121,14 @@ export function analyzeStackRequest(resources: readonly StackResource[]): pb.Ana
 }
 
 /** One resource of `AnalyzeStack`: outputs (inputs when none given), parent and dependencies. */
-export function stackResource(r: StackResource, properties = true, withProvider = true): pb.AnalyzerResource {
+export function stackResource(r: StackResource): pb.AnalyzerResource {
     const res = new pb.AnalyzerResource();
     res.setUrn(r.urn);
     res.setType(r.type);
     res.setName(r.name ?? nameFromUrn(r.urn));
-    if (properties) res.setProperties(propertiesStruct(r.outputs ?? r.inputs, `${r.urn} outputs`));
+    res.setProperties(propertiesStruct(r.outputs ?? r.inputs, `${r.urn} outputs`));
     res.setOptions(resourceOptions(r));
-    const provider = withProvider ? providerResource(r) : undefined;
+    const provider = providerResource(r);
     if (provider) res.setProvider(provider);
     if (r.parent) res.setParent(r.parent);
     res.setDependenciesList(r.dependencies ?? []);
@@ -145,11 +142,13 @@ export function stackResource(r: StackResource, properties = true, withProvider 
     return res;
 }
 
-// The requests as bytes, for large stacks: each resource's message is built by google-protobuf
-// without its properties, serialized at once, and its properties (field 2 of AnalyzeRequest and of
-// AnalyzerResource) appended by engine/struct-encoding.ts. A message's fields may come in any
-// order, so these decode to the messages above (test/engine/struct-encoding.spec.ts); no
-// google-protobuf tree of the whole stack is ever built.
+// The requests as bytes, for large stacks: each resource's fields are written one by one (strings,
+// repeated strings and the dependency map as google-protobuf writes them; the options message by
+// google-protobuf, once per parent when a resource gives none; the provider once per provider),
+// and its properties (field 2 of AnalyzeRequest and of AnalyzerResource) encoded by
+// engine/struct-encoding.ts. A message's fields may come in any order, so these decode to the
+// messages above (test/engine/struct-encoding.spec.ts); no google-protobuf message per resource,
+// nor a tree of the whole stack, is built.
 const propertiesField = 2;
 /** `AnalyzerProviderResource provider = 6`, in both messages. */
 const providerField = 6;
@@ -172,10 +171,60 @@ function providerFieldBytes(r: StackResource): Buffer {
     return bytes;
 }
 
-/** The bytes of `analyzeRequest(r)`. */
+// AnalyzeRequest's other fields: `type = 1`, `urn = 3`, `name = 4`, `options = 5`.
+const typeField = 1;
+const urnField = 3;
+const nameField = 4;
+const optionsField = 5;
+
+// Most resources give no options: theirs differ only by parent, and a stack has few parents.
+const defaultOptionsByParent = new Map<string, Buffer>();
+const defaultOptionsKept = 256;
+
+function optionsFieldBytes(r: StackResource): Buffer {
+    if (r.options !== undefined) return lengthDelimited(optionsField, resourceOptions(r).serializeBinary());
+    const parent = r.parent ?? "";
+    let bytes = defaultOptionsByParent.get(parent);
+    if (bytes === undefined) {
+        bytes = lengthDelimited(optionsField, resourceOptions(r).serializeBinary());
+        if (defaultOptionsByParent.size < defaultOptionsKept) defaultOptionsByParent.set(parent, bytes);
+    }
+    return bytes;
+}
+
+/**
+ * The bytes of `analyzeRequest(r)`, written field by field (tens of thousands per stack: building
+ * a google-protobuf message for each cost more than its properties).
+ */
 export function analyzeRequestBytes(r: StackResource): Buffer {
     const properties = lengthDelimited(propertiesField, encodeStruct(r.inputs, `${r.urn} inputs`));
-    return Buffer.concat([analyzeRequest(r, false, false).serializeBinary(), providerFieldBytes(r), properties]);
+    return Buffer.concat([
+        stringField(typeField, r.type), stringField(urnField, r.urn), stringField(nameField, r.name ?? nameFromUrn(r.urn)),
+        optionsFieldBytes(r), providerFieldBytes(r), properties,
+    ]);
+}
+
+// AnalyzerResource's fields beyond AnalyzeRequest's: `parent = 7`, `repeated string dependencies = 8`,
+// `map<string, AnalyzerPropertyDependencies> propertyDependencies = 9` (an entry: key = 1, value = 2;
+// the value's `repeated string urns = 1`).
+const parentField = 7;
+const dependenciesField = 8;
+const propertyDependenciesField = 9;
+
+/** `stackResource(r)`'s bytes without its properties, written field by field. */
+function stackEnvelopeBytes(r: StackResource): Buffer {
+    const parts: Buffer[] = [
+        stringField(typeField, r.type), stringField(urnField, r.urn), stringField(nameField, r.name ?? nameFromUrn(r.urn)),
+        optionsFieldBytes(r), providerFieldBytes(r),
+    ];
+    if (r.parent) parts.push(stringField(parentField, r.parent));
+    for (const d of r.dependencies ?? []) parts.push(stringEntry(dependenciesField, d));
+    for (const [property, urns] of Object.entries(r.propertyDependencies ?? {})) {
+        if (urns.length === 0) continue; // the CLI skips properties without dependencies
+        const value = Buffer.concat(urns.map((u) => stringEntry(1, u)));
+        parts.push(lengthDelimited(propertyDependenciesField, stringEntry(1, property), lengthDelimited(2, value)));
+    }
+    return Buffer.concat(parts);
 }
 
 /**
@@ -185,29 +234,23 @@ export function analyzeRequestBytes(r: StackResource): Buffer {
  */
 export function analyzeStackRequestBytes(resources: readonly StackResource[]): Buffer {
     const envelopes: Uint8Array[] = [];
-    const providers: Buffer[] = [];
     const propertySizes: number[] = [];
     let total = 0;
     for (const r of resources) {
         // Measured before the envelope is built, so a value that cannot be sent is named as before.
         const size = structSize(r.outputs ?? r.inputs, `${r.urn} outputs`);
-        const envelope = stackResource(r, false, false).serializeBinary();
-        const provider = providerFieldBytes(r);
+        const envelope = stackEnvelopeBytes(r);
         envelopes.push(envelope);
-        providers.push(provider);
         propertySizes.push(size);
-        total += lengthDelimitedSize(resourcesField, envelope.length + provider.length + lengthDelimitedSize(propertiesField, size));
+        total += lengthDelimitedSize(resourcesField, envelope.length + lengthDelimitedSize(propertiesField, size));
     }
     const out = Buffer.allocUnsafe(total);
     let pos = 0;
     resources.forEach((r, i) => {
         const envelope = envelopes[i];
-        const provider = providers[i];
-        pos = writeFieldHeader(out, pos, resourcesField, envelope.length + provider.length + lengthDelimitedSize(propertiesField, propertySizes[i]));
+        pos = writeFieldHeader(out, pos, resourcesField, envelope.length + lengthDelimitedSize(propertiesField, propertySizes[i]));
         out.set(envelope, pos);
-        pos += envelope.length;
-        out.set(provider, pos);
-        pos = writeFieldHeader(out, pos + provider.length, propertiesField, propertySizes[i]);
+        pos = writeFieldHeader(out, pos + envelope.length, propertiesField, propertySizes[i]);
         pos = encodeStructInto(r.outputs ?? r.inputs, `${r.urn} outputs`, out, pos);
     });
     return out;

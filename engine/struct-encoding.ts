@@ -285,6 +285,21 @@ export function writeFieldHeader(out: Buffer, at: number, field: number, length:
 }
 
 /** `parts`, one after the other, as a length-delimited field (wire type 2) of a message: tag, length, bytes. */
+/** A `string` field as jspb writes it: nothing for "" (proto3's default), else tag, length and UTF-8. */
+export function stringField(field: number, value: string): Buffer {
+    return value === "" ? Buffer.alloc(0) : stringEntry(field, value);
+}
+
+/** One string as jspb's `writeString` writes it, "" included (entries of repeated fields and map keys). */
+export function stringEntry(field: number, value: string): Buffer {
+    const length = utf8Length(value);
+    const out = Buffer.allocUnsafe(lengthDelimitedSize(field, length));
+    const at = writeFieldHeader(out, 0, field, length);
+    if (isWellFormed(value)) out.write(value, at, length, "utf8");
+    else writeJspbUtf8(value, out, at);
+    return out;
+}
+
 export function lengthDelimited(field: number, ...parts: Uint8Array[]): Buffer {
     const tag = (field << 3) | 2;
     let length = 0;

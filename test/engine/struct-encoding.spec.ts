@@ -84,7 +84,13 @@ describe("engine: requests built as bytes", () => {
 
     // Re-serializing puts the fields in google-protobuf's order: equal bytes are equal messages.
     it("Analyze: the same message as analyzeRequest", () => {
-        for (const r of resources) {
+        const more: StackResource[] = [
+            { urn: "urn:pulumi:dev::p::aws:ec2/vpc:Vpc::odd\ud800name", type: "aws:ec2/vpc:Vpc", inputs: {}, parent: "urn:pulumi:dev::p::pulumi:pulumi:Stack::p-dev" },
+            { urn: "urn:pulumi:dev::p::aws:ec2/vpc:Vpc::é", type: "aws:ec2/vpc:Vpc", inputs: { a: 1 }, options: { protect: true, ignoreChanges: ["tags"], deleteBeforeReplace: false, aliases: ["urn:x"], customTimeouts: { create: 60 } } },
+            { urn: "urn:pulumi:dev::p::aws:ec2/vpc:Vpc::p2", type: "aws:ec2/vpc:Vpc", inputs: {}, parent: "urn:pulumi:dev::p::aws:ec2/vpc:Vpc::other-parent" },
+            { urn: "", type: "", name: "", inputs: {} },
+        ];
+        for (const r of [...resources, ...more, ...resources]) {
             const decoded = pb.AnalyzeRequest.deserializeBinary(marshal.analyzeRequestBytes(r));
             assert.deepEqual(Buffer.from(decoded.serializeBinary()), Buffer.from(marshal.analyzeRequest(r).serializeBinary()), r.urn);
         }
