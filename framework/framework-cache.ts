@@ -14,15 +14,8 @@
 
 import { markRequestProps } from "../values/request-props";
 
-interface DeserializeModule {
-    deserializeProperties?: unknown;
-}
-
-interface ProxyModule {
-    unknownCheckingProxy?: unknown;
-}
-
 type Deserialize = (struct: unknown, proxySecrets: boolean) => unknown;
+type Wrap = (target: unknown) => unknown;
 
 const sharedMark = Symbol.for("vpce-guard.sharedDeserializeProperties");
 
@@ -56,61 +49,49 @@ const propsSlot = Symbol("vpce-guard.deserializedProperties");
  * deserialization memo is in place (true when it already was); the proxy memo is an extra.
  */
 export function shareDeserializedProperties(): boolean {
-    if (!process.env.VPCE_NO_PROXY_MEMO) shareUnknownCheckingProxies();
-    return shareDeserialization();
+    install("@pulumi/policy/proxy", "unknownCheckingProxy", (original) => {
+        const wrap = original as Wrap;
+        const proxies = new WeakMap<object, unknown>();
+        return function (this: unknown, target: unknown): unknown {
+            if (target === null || typeof target !== "object") return wrap.call(this, target);
+            return memo(target, proxySlot, proxies, () => wrap.call(this, target));
+        };
+    });
+    return install("@pulumi/policy/deserialize", "deserializeProperties", (original) => {
+        const deserialize = original as Deserialize;
+        const results = new WeakMap<object, unknown>();
+        return function (this: unknown, struct: unknown, proxySecrets: boolean): unknown {
+            if (proxySecrets || struct === null || typeof struct !== "object") return deserialize.call(this, struct, proxySecrets);
+            return memo(struct, propsSlot, results, () => {
+                const props = deserialize.call(this, struct, proxySecrets);
+                if (props !== null && typeof props === "object") markRequestProps(props);
+                return props;
+            });
+        };
+    });
 }
 
-function shareUnknownCheckingProxies(): boolean {
-    let mod: ProxyModule;
+/**
+ * Replaces a module's exported function (which the server looks up at each call) with `share(it)`,
+ * once. Returns whether the shared one is in place; false, changing nothing, when the module or
+ * export is not what this expects.
+ */
+function install(modulePath: string, name: string, share: (original: Function) => Function): boolean {
+    let mod: Record<string, unknown>;
     try {
-        mod = require("@pulumi/policy/proxy") as ProxyModule;
+        mod = require(modulePath) as Record<string, unknown>;
     } catch {
         return false;
     }
-    const original = mod.unknownCheckingProxy;
+    const original = mod[name];
     if (typeof original !== "function") return false;
     if ((original as unknown as Record<symbol, unknown>)[sharedMark] === true) return true;
-    const wrap = original as (target: unknown) => unknown;
-    const proxies = new WeakMap<object, unknown>();
-    const shared = function (this: unknown, target: unknown): unknown {
-        if (target === null || typeof target !== "object") return wrap.call(this, target);
-        return memo(target, proxySlot, proxies, () => wrap.call(this, target));
-    };
+    const shared = share(original);
     Object.defineProperty(shared, sharedMark, { value: true });
     try {
-        mod.unknownCheckingProxy = shared;
+        mod[name] = shared;
     } catch {
         return false;
     }
-    return mod.unknownCheckingProxy === shared;
-}
-
-function shareDeserialization(): boolean {
-    let mod: DeserializeModule;
-    try {
-        mod = require("@pulumi/policy/deserialize") as DeserializeModule;
-    } catch {
-        return false;
-    }
-    const original = mod.deserializeProperties;
-    if (typeof original !== "function") return false;
-    if ((original as unknown as Record<symbol, unknown>)[sharedMark] === true) return true;
-
-    const deserialize = original as Deserialize;
-    const results = new WeakMap<object, unknown>();
-    const shared = function (this: unknown, struct: unknown, proxySecrets: boolean): unknown {
-        if (proxySecrets || struct === null || typeof struct !== "object") return deserialize.call(this, struct, proxySecrets);
-        return memo(struct, propsSlot, results, () => {
-            const props = deserialize.call(this, struct, proxySecrets);
-            if (props !== null && typeof props === "object") markRequestProps(props);
-            return props;
-        });
-    };
-    Object.defineProperty(shared, sharedMark, { value: true });
-    try {
-        mod.deserializeProperties = shared;
-    } catch {
-        return false;
-    }
-    return mod.deserializeProperties === shared;
+    return mod[name] === shared;
 }
