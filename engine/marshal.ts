@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { analyzer as pb, Struct } from "./proto";
-import { encodeStruct, encodeStructInto, lengthDelimited, lengthDelimitedSize, stringEntry, stringField, structSize, writeFieldHeader } from "./struct-encoding";
+import { encodeStruct, encodeStructInto, lengthDelimited, lengthDelimitedSize, noBytes, stringEntry, stringField, structSize, writeFieldHeader } from "./struct-encoding";
 import {
     AnalyzerDescription,
     Diagnostic,
@@ -158,7 +158,6 @@ const resourcesField = 1;
 // Every resource of a stack names one of a few providers, and each request carries its provider
 // whole: its field is serialized once per provider object (the stack reader shares one per provider).
 const providerFields = new WeakMap<object, Buffer>();
-const noBytes = Buffer.alloc(0);
 
 function providerFieldBytes(r: StackResource): Buffer {
     const provider = r.provider;
@@ -171,7 +170,7 @@ function providerFieldBytes(r: StackResource): Buffer {
     return bytes;
 }
 
-// AnalyzeRequest's other fields: `type = 1`, `urn = 3`, `name = 4`, `options = 5`.
+// The other fields both messages share: `type = 1`, `urn = 3`, `name = 4`, `options = 5`.
 const typeField = 1;
 const urnField = 3;
 const nameField = 4;
@@ -197,11 +196,15 @@ function optionsFieldBytes(r: StackResource): Buffer {
  * a google-protobuf message for each cost more than its properties).
  */
 export function analyzeRequestBytes(r: StackResource): Buffer {
-    const properties = lengthDelimited(propertiesField, encodeStruct(r.inputs, `${r.urn} inputs`));
-    return Buffer.concat([
+    return Buffer.concat([...sharedFields(r), lengthDelimited(propertiesField, encodeStruct(r.inputs, `${r.urn} inputs`))]);
+}
+
+/** The fields AnalyzeRequest and AnalyzerResource share (same numbers in both), but the properties. */
+function sharedFields(r: StackResource): Buffer[] {
+    return [
         stringField(typeField, r.type), stringField(urnField, r.urn), stringField(nameField, r.name ?? nameFromUrn(r.urn)),
-        optionsFieldBytes(r), providerFieldBytes(r), properties,
-    ]);
+        optionsFieldBytes(r), providerFieldBytes(r),
+    ];
 }
 
 // AnalyzerResource's fields beyond AnalyzeRequest's: `parent = 7`, `repeated string dependencies = 8`,
@@ -213,10 +216,7 @@ const propertyDependenciesField = 9;
 
 /** `stackResource(r)`'s bytes without its properties, written field by field. */
 function stackEnvelopeBytes(r: StackResource): Buffer {
-    const parts: Buffer[] = [
-        stringField(typeField, r.type), stringField(urnField, r.urn), stringField(nameField, r.name ?? nameFromUrn(r.urn)),
-        optionsFieldBytes(r), providerFieldBytes(r),
-    ];
+    const parts = sharedFields(r);
     if (r.parent) parts.push(stringField(parentField, r.parent));
     for (const d of r.dependencies ?? []) parts.push(stringEntry(dependenciesField, d));
     for (const [property, urns] of Object.entries(r.propertyDependencies ?? {})) {

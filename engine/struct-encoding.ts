@@ -284,10 +284,12 @@ export function writeFieldHeader(out: Buffer, at: number, field: number, length:
     return writeVarint(out, writeVarint(out, at, (field << 3) | 2), length);
 }
 
-/** `parts`, one after the other, as a length-delimited field (wire type 2) of a message: tag, length, bytes. */
+/** No bytes: a field proto3 leaves out. Shared; never written to. */
+export const noBytes = Buffer.alloc(0);
+
 /** A `string` field as jspb writes it: nothing for "" (proto3's default), else tag, length and UTF-8. */
 export function stringField(field: number, value: string): Buffer {
-    return value === "" ? Buffer.alloc(0) : stringEntry(field, value);
+    return value === "" ? noBytes : stringEntry(field, value);
 }
 
 /** One string as jspb's `writeString` writes it, "" included (entries of repeated fields and map keys). */
@@ -300,6 +302,7 @@ export function stringEntry(field: number, value: string): Buffer {
     return out;
 }
 
+/** `parts`, one after the other, as a length-delimited field (wire type 2) of a message: tag, length, bytes. */
 export function lengthDelimited(field: number, ...parts: Uint8Array[]): Buffer {
     const tag = (field << 3) | 2;
     let length = 0;

@@ -12,6 +12,7 @@
 // state (its get trap reads the object it wraps), so one per props object serves every policy, and
 // a stack rule then knows the stack it saw in the previous policy by identity alone.
 
+import { hideOn } from "../values/hidden-property";
 import { markRequestProps } from "../values/request-props";
 
 type Deserialize = (struct: unknown, proxySecrets: boolean) => unknown;
@@ -19,25 +20,15 @@ type Wrap = (target: unknown) => unknown;
 
 const sharedMark = Symbol.for("vpce-guard.sharedDeserializeProperties");
 
-// Where a memo keeps its result: on the key object itself, under a symbol of ours, non-enumerable
-// (no key listing, spread or JSON sees it). A property load is much cheaper than a WeakMap lookup
-// when the map holds every Struct of a large request (measured: the WeakMaps cost ~40 ms per
-// 10,000-resource AnalyzeStack each). An object that cannot take the property (frozen) uses the map.
+// Where a memo keeps its result: on the key object itself (values/hidden-property.ts; as WeakMaps
+// keyed by every Struct of a large request, the two memos cost ~40 ms per 10,000-resource
+// AnalyzeStack each). An object that cannot take the property (frozen) uses the map.
 function memo(key: object, slot: symbol, fallback: WeakMap<object, unknown>, make: () => unknown): unknown {
     const kept = (key as Record<symbol, unknown>)[slot];
     if (kept !== undefined) return kept;
     if (fallback.has(key)) return fallback.get(key);
     const value = make();
-    if (value === undefined) return value;
-    if (Object.isExtensible(key)) {
-        try {
-            Object.defineProperty(key, slot, { value, enumerable: false, writable: false, configurable: true });
-            return value;
-        } catch {
-            // a proxy that refuses it: the map below
-        }
-    }
-    fallback.set(key, value);
+    if (value !== undefined && !hideOn(key, slot, value)) fallback.set(key, value);
     return value;
 }
 

@@ -82,10 +82,11 @@ function explanation(part: DeadPart): DeadPartText {
 }
 
 /** `Statement[0] ("A")`; `Statement[0] ("A") and Statement[2]`; past three, how many more. */
-export function statementList(labels: readonly string[]): string {
+function statementList(labels: readonly string[]): string {
     if (labels.length === 1) return labels[0];
     if (labels.length <= 3) return `${labels.slice(0, -1).join(", ")} and ${labels[labels.length - 1]}`;
-    return `${labels.slice(0, 3).join(", ")} and ${labels.length - 3} more statements`;
+    const more = labels.length - 3;
+    return `${labels.slice(0, 3).join(", ")} and ${more} more statement${more === 1 ? "" : "s"}`;
 }
 
 function report(findings: StackFindings<Messages>, urn: string, group: Group): void {

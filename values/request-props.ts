@@ -7,16 +7,13 @@
 // deserialized object (no key listing, spread or JSON sees it); a proxy's get trap reads it from
 // the object it wraps. Plain objects (a library caller's, the tests') never carry it.
 
+import { hideOn } from "./hidden-property";
+
 const fromRequest = Symbol("vpce-guard.fromRequest");
 
-/** Marks the props deserialized from a request's Struct (when the object can take the mark). */
+/** Marks the props deserialized from a request's Struct; one that cannot take the mark is compared resource by resource. */
 export function markRequestProps(props: object): void {
-    if (!Object.isExtensible(props)) return;
-    try {
-        Object.defineProperty(props, fromRequest, { value: true, enumerable: false, writable: false, configurable: true });
-    } catch {
-        // not marked: callers compare resource by resource instead
-    }
+    hideOn(props, fromRequest, true);
 }
 
 /** Whether `props` (or the object a proxy wraps) carries the mark. */
